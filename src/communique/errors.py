@@ -1,0 +1,90 @@
+"""Typed, coded errors. Every error says what went wrong, where, and how to fix it.
+
+Codes are stable strings (``C1xx`` input, ``C2xx`` knowledge/language data, ``C3xx`` store,
+``C4xx`` settings and models, ``C5xx`` evaluation). Never raise a bare exception across a
+public boundary: wrap it in one of these.
+"""
+
+from __future__ import annotations
+
+
+class CommuniqueError(Exception):
+    """Base class. ``code`` is stable, ``where`` names the file/record, ``hint`` the fix."""
+
+    code = "C000"
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None):
+        self.message = message
+        self.where = where
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        parts = [f"[{self.code}]"]
+        if self.where:
+            parts.append(f"{self.where}:")
+        parts.append(self.message)
+        text = " ".join(parts)
+        if self.hint:
+            text += f" (fix: {self.hint})"
+        return text
+
+
+class InputError(CommuniqueError):
+    """A dispatch or input file cannot be read (empty, binary, undecodable, malformed)."""
+
+    code = "C100"
+
+
+class EmptyInputError(InputError):
+    code = "C101"
+
+
+class BinaryInputError(InputError):
+    code = "C102"
+
+
+class EncodingError(InputError):
+    code = "C103"
+
+
+class OversizedInputError(InputError):
+    code = "C104"
+
+
+class RecordError(InputError):
+    """A JSONL record is malformed (bad JSON, wrong types, missing fields)."""
+
+    code = "C105"
+
+
+class UnsupportedFormatError(InputError):
+    code = "C106"
+
+
+class UnknownLanguageError(InputError):
+    code = "C107"
+
+
+class DataFileError(CommuniqueError):
+    """A knowledge or language-pack data file is invalid."""
+
+    code = "C200"
+
+
+class StoreError(CommuniqueError):
+    code = "C300"
+
+
+class SettingsError(CommuniqueError):
+    code = "C400"
+
+
+class ModelNotInstalledError(SettingsError):
+    code = "C401"
+
+
+class GoldFileError(CommuniqueError):
+    """An evaluation gold or docs file is invalid."""
+
+    code = "C500"
