@@ -1,8 +1,8 @@
 """Typed, coded errors. Every error says what went wrong, where, and how to fix it.
 
-Codes are stable strings (``C1xx`` input, ``C2xx`` knowledge/language data, ``C3xx`` store,
-``C4xx`` settings and models, ``C5xx`` evaluation). Never raise a bare exception across a
-public boundary: wrap it in one of these.
+Codes are stable strings (``C1xx`` input, ``C2xx`` knowledge/language data, ``C3xx``
+store, ``C4xx`` settings and models, ``C5xx`` evaluation, ``C6xx`` queries). Never raise a
+bare exception across a public boundary: wrap it in one of these.
 """
 
 from __future__ import annotations

@@ -49,6 +49,10 @@ class Settings:
     # attachment; about two clauses of news French.
     max_argument_distance: int = 220
 
+    # Background events ("pendant 30 ans d'occupation, X a détruit...") are not coded
+    # (CODING.md); set True to keep them, flagged historical, for research on narratives.
+    keep_historical: bool = False
+
     # Evidence snippets are whole sentences, but exports may cap them for readability.
     max_evidence_chars: int = 2_000
 

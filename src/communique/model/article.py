@@ -16,7 +16,7 @@ def content_id(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Dateline:
-    """"Bakou, 29 novembre, AZERTAC": where and when the dispatch was filed, and by whom."""
+    """ "Bakou, 29 novembre, AZERTAC": where and when the dispatch was filed, and by whom."""
 
     span: TextSpan
     place: TextSpan | None = None

@@ -52,7 +52,9 @@ def _actor_key(actor: ActorRef | None) -> str:
     return f"{actor.actor_id or actor.name}|{actor.key}"
 
 
-def event_id(article_id: str, event: Event, source: ActorRef | None, target: ActorRef | None) -> str:
+def event_id(
+    article_id: str, event: Event, source: ActorRef | None, target: ActorRef | None
+) -> str:
     return "e" + _digest(mention_id(article_id, event), _actor_key(source), _actor_key(target))
 
 
@@ -94,7 +96,12 @@ def event_rows(coded: CodedArticle, coder_version: str) -> list[dict[str, Any]]:
                         "date_precision": ev.date.precision,
                         "location": None
                         if loc is None
-                        else {"name": loc.name, "country": loc.country, "lat": loc.lat, "lon": loc.lon},
+                        else {
+                            "name": loc.name,
+                            "country": loc.country,
+                            "lat": loc.lat,
+                            "lon": loc.lon,
+                        },
                         "negated": ev.negated,
                         "future": ev.future,
                         "historical": ev.historical,

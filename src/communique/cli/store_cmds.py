@@ -1,0 +1,136 @@
+"""`communique ingest` (inputs -> store) and `communique events` (store -> rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from communique.cli.output import FORMATS, render_table, to_csv, to_jsonl
+from communique.engines.local import run_ingest
+from communique.query import EventFilter, find_events
+from communique.settings import Settings
+
+if TYPE_CHECKING:
+    from communique.ingest import InputProblem
+
+_STORE_HELP = "DuckDB store file (default: communique.duckdb in the working directory)."
+
+
+def _settings(store: Path | None) -> Settings:
+    settings = Settings()
+    return settings if store is None else settings.with_(store_path=store)
+
+
+def problem_line(problem: InputProblem) -> str:
+    """One line per unreadable input: "skipped WHERE: message (fix: hint)"."""
+    line = f"skipped {problem.where}: {problem.error.message}"
+    return f"{line} (fix: {problem.error.hint})" if problem.error.hint else line
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None]]:
+    """A rich progress display on stderr; yields the engine's on_progress callback."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("ingesting"),
+        BarColumn(),  # no total (inputs are streamed): the bar pulses
+        TextColumn("{task.completed} articles, {task.fields[events]} events"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingest", total=None, events=0)
+
+        def update(articles: int, events: int) -> None:
+            progress.update(task, completed=articles, events=events)
+
+        yield update
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help=_STORE_HELP)
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Publication date (YYYY-MM-DD) for inputs that do not give one.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en", "auto"]),
+    default="auto",
+    show_default=True,
+    help="Language of the inputs; auto detects it per article.",
+)
+def ingest(
+    paths: tuple[Path, ...], store: Path | None, published: datetime | None, lang: str
+) -> None:
+    """Read, code and store dispatches (files, folders or JSONL)."""
+    with _progress() as on_progress:
+        report = run_ingest(
+            list(paths),
+            settings=_settings(store),
+            published=published.date() if published else None,
+            lang=None if lang == "auto" else lang,
+            on_progress=on_progress,
+        )
+    for problem in report.problems:
+        click.echo(problem_line(problem), err=True)
+    click.echo(
+        f"{report.articles_read} article(s) read: {report.articles_added} added, "
+        f"{report.articles_skipped} already stored, {report.events_added} event row(s) "
+        f"added, {len(report.problems)} input(s) skipped"
+    )
+    if report.problems:
+        click.get_current_context().exit(1)
+
+
+@click.command()
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help=_STORE_HELP)
+@click.option("--country", help="Source or target key (ISO alpha-3 or org code), e.g. AZE.")
+@click.option("--dyad", help="Two keys in either order, e.g. AZE-JPN.")
+@click.option("--type", "type_", metavar="TYPE", help="PLOVER type, e.g. CONSULT.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Events on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Events on or before this day.")
+@click.option("--article", "article_id", help="Only the events of this article id.")
+@click.option("--limit", metavar="N", help="At most N rows.")
+@click.option("--offset", metavar="N", help="Skip the first N rows.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+def events(
+    store: Path | None,
+    country: str | None,
+    dyad: str | None,
+    type_: str | None,
+    since: str | None,
+    until: str | None,
+    article_id: str | None,
+    limit: str | None,
+    offset: str | None,
+    fmt: str,
+) -> None:
+    """List stored event rows (the dyadic shape of `extract`), ordered by date."""
+    flt = EventFilter.parse(
+        country=country,
+        dyad=dyad,
+        type=type_,
+        since=since,
+        until=until,
+        article_id=article_id,
+        limit=limit,
+        offset=offset,
+    )
+    rows = find_events(_settings(store).store_path, flt)
+    if fmt == "table":
+        render_table(rows)
+        return
+    lines = to_jsonl(rows) if fmt == "jsonl" else to_csv(rows)
+    for line in lines:
+        click.echo(line, nl=False)

@@ -1,0 +1,243 @@
+"""Source and target of a trigger candidate, from the dependency parse with linear fallbacks.
+
+Each actor mention is attached to the predicate by walking up the parse from the mention's
+anchor tokens until a token directly under the predicate is reached; the label of that
+token (nsubj, obj, obl...) and its preposition give the mention's role. When the parse
+gives no subject (parsers often misattach long French sentences), the nearest actor
+before the trigger in the same clause is used, with lower confidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from communique.coding.triggers import Candidate
+from communique.nlp.view import ParsedDoc, Sent, Tok
+from communique.resolve.actors import Mention
+from communique.textfold import fold, fold_key
+
+# Maximum parse steps from a mention up to the predicate; deeper attachments are noise.
+MAX_WALK = 8
+# Confidence factors for fallbacks (multiplied into the rule's confidence).
+LINEAR_SOURCE_FACTOR = 0.75
+LINEAR_TARGET_FACTOR = 0.7
+
+_SUBJ = frozenset({"nsubj", "csubj"})
+_PASS_SUBJ = frozenset({"nsubj:pass"})
+_OBJ = frozenset({"obj", "iobj", "obl:arg"})
+# Prepositions written as contractions; the parse gives them as one token.
+_PREP_ALIAS = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de"}
+_CLAUSE_DEPS = frozenset({"acl:relcl", "advcl", "ccomp", "parataxis", "csubj"})
+_PRON_SUBJ = frozenset(
+    {"il", "elle", "ils", "elles", "je", "j'", "nous", "on", "celui-ci", "celle-ci"}
+)
+
+
+@dataclass
+class Attachment:
+    mention: Mention
+    dep: str  # label of the token directly under the predicate
+    prep: str | None  # folded preposition of that token, if any
+    via: Tok  # the token directly under the predicate
+
+
+def _case_of(doc: ParsedDoc, kids: dict[int, list[Tok]], t: Tok) -> str | None:
+    preps = [c for c in kids.get(t.i, ()) if c.dep in ("case", "mark") and c.i < t.i]
+    if not preps:
+        return None
+    words = " ".join(fold(c.text) for c in sorted(preps, key=lambda c: c.i))
+    return _PREP_ALIAS.get(words, words)
+
+
+def attach(
+    doc: ParsedDoc,
+    kids: dict[int, list[Tok]],
+    mention: Mention,
+    heads: set[int],
+) -> Attachment | None:
+    """How ``mention`` attaches to any of the ``heads`` tokens, or None."""
+    best: Attachment | None = None
+    for anchor in mention.anchors(doc):
+        t = doc.tokens[anchor]
+        steps = 0
+        while steps < MAX_WALK:
+            if t.head in heads and t.i not in heads:
+                prep = _case_of(doc, kids, t) or _case_of(doc, kids, doc.tokens[anchor])
+                att = Attachment(mention, t.dep, prep, t)
+                if best is None or _rank(att) < _rank(best):
+                    best = att
+                break
+            if t.head == t.i or t.dep in _CLAUSE_DEPS:
+                break
+            t = doc.tokens[t.head]
+            steps += 1
+    return best
+
+
+def _rank(a: Attachment) -> int:
+    if a.dep in _SUBJ or a.dep in _PASS_SUBJ:
+        return 0
+    if a.dep in _OBJ:
+        return 1
+    if a.dep.startswith("obl") or a.dep.startswith("nmod"):
+        return 2
+    return 3
+
+
+@dataclass
+class Arguments:
+    sources: list[Mention]
+    targets: list[Mention]
+    source_pronoun: Tok | None  # an unresolved pronoun subject (il, elle, je...)
+    relative_head: Tok | None  # "qui" subject: the noun the relative clause modifies
+    confidence: float
+    trace: list[str]
+
+
+def _predicate_heads(doc: ParsedDoc, cand: Candidate) -> set[int]:
+    heads = {cand.predicate.i, cand.trigger.i}
+    if cand.light is not None:
+        heads.add(cand.light.i)
+    return heads
+
+
+def _is_passive(kids: dict[int, list[Tok]], pred: Tok) -> bool:
+    return any(c.dep in ("aux:pass", "nsubj:pass") for c in kids.get(pred.i, ()))
+
+
+def _subject_owner(doc: ParsedDoc, kids: dict[int, list[Tok]], pred: Tok) -> Tok:
+    """The verb whose subject is also ``pred``'s subject: control (xcomp) and
+    coordination (conj) pass the subject down."""
+    t = pred
+    for _ in range(4):
+        has_subj = any(c.dep in _SUBJ | _PASS_SUBJ for c in kids.get(t.i, ()))
+        if has_subj or t.head == t.i:
+            return t
+        if t.dep in ("xcomp", "conj", "advcl") or (
+            t.dep == "acl" and t.pos == "VERB" and t.verb_form == "Inf"
+        ):
+            t = doc.tokens[t.head]
+            continue
+        return t
+    return t
+
+
+def find_arguments(
+    doc: ParsedDoc,
+    sent: Sent,
+    cand: Candidate,
+    mentions: Sequence[Mention],
+    kids: dict[int, list[Tok]],
+    max_distance: int,
+) -> Arguments:
+    spec = cand.spec
+    pred = cand.predicate
+    heads = _predicate_heads(doc, cand)
+    passive = _is_passive(kids, pred)
+    trace: list[str] = []
+    owner = _subject_owner(doc, kids, pred)
+    if owner.i != pred.i:
+        heads_subj = heads | {owner.i}
+        trace.append(f"subject taken from governing verb '{owner.text}'")
+    else:
+        heads_subj = heads
+    atts = [a for m in mentions if (a := attach(doc, kids, m, heads_subj)) is not None]
+    sources: list[Mention] = []
+    targets: list[Mention] = []
+    conf = spec.confidence
+    for a in atts:
+        if a.mention.locative and a.dep in _SUBJ:
+            continue
+        if passive:
+            if a.dep in _PASS_SUBJ:
+                targets.append(a.mention)
+            elif a.prep == "par" or a.dep == "obl:agent":
+                sources.append(a.mention)
+        elif a.dep in _SUBJ:
+            sources.append(a.mention)
+    # nominal predicates: "la rencontre entre X et Y", "la visite du président X"
+    if cand.predicate.pos in ("NOUN", "PROPN") and not sources:
+        own = [a for a in atts if a.dep.startswith("nmod") or a.dep == "amod"]
+        entre = [a for a in own if a.prep == "entre"]
+        if entre:
+            sources = [entre[0].mention]
+            targets = [a.mention for a in entre[1:]]
+        else:
+            genitive = [a for a in own if a.prep in ("de", None) and not a.mention.locative]
+            if genitive:
+                sources = [genitive[0].mention]
+                trace.append("source: genitive of the event noun")
+    source_pronoun = None
+    relative_head = None
+    if not sources:
+        subj_tok = next(
+            (c for c in kids.get(owner.i, ()) if c.dep in (_PASS_SUBJ if passive else _SUBJ)), None
+        )
+        if subj_tok is not None and subj_tok.pos == "PRON":
+            w = fold(subj_tok.text)
+            if w in ("qui",) and owner.dep in ("acl:relcl", "acl") and owner.head != owner.i:
+                relative_head = doc.tokens[owner.head]
+            elif w in _PRON_SUBJ:
+                source_pronoun = subj_tok
+        elif subj_tok is None and owner.dep in ("acl", "acl:relcl") and owner.head != owner.i:
+            relative_head = doc.tokens[owner.head]
+    # targets by slot, in the order the trigger prefers
+    if not passive or not targets:
+        chosen: list[Mention] = []
+        for slot in spec.target:
+            if slot == "place":
+                continue
+            for a in atts:
+                if a.mention in sources or a.mention in chosen:
+                    continue
+                if a.mention.locative and spec.visit is None:
+                    continue
+                if slot in ("obj", "iobj"):
+                    ok = a.dep in _OBJ and a.prep is None
+                else:
+                    ok = a.prep == slot or (a.prep is not None and a.prep.split(" ")[-1] == slot)
+                if ok:
+                    chosen.append(a.mention)
+            if chosen:
+                trace.append(f"target by slot '{slot}'")
+                break
+        targets = targets or chosen
+    # linear fallbacks inside the sentence
+    trig_start = cand.trigger.start
+    if (
+        not sources
+        and source_pronoun is None
+        and relative_head is None
+        and pred.pos not in ("NOUN", "PROPN")
+    ):
+        before = [
+            m
+            for m in mentions
+            if m.end <= trig_start
+            and not m.locative
+            and trig_start - m.end <= max_distance
+            and m not in targets
+        ]
+        if before:
+            sources = [before[-1]]
+            conf *= LINEAR_SOURCE_FACTOR
+            trace.append("source: nearest actor before the trigger (parse gave no subject)")
+    if not targets and spec.target and "place" not in spec.target:
+        after = [
+            m
+            for m in mentions
+            if m.start >= cand.trigger_end
+            and m not in sources
+            and (not m.locative or spec.visit is not None)
+            and m.start - cand.trigger_end <= max_distance
+        ]
+        if after:
+            targets = [after[0]]
+            conf *= LINEAR_TARGET_FACTOR
+            trace.append("target: nearest actor after the trigger (parse gave no complement)")
+    return Arguments(sources, targets, source_pronoun, relative_head, conf, trace)
+
+
+def lemma_in(tok: Tok, words: frozenset[str]) -> bool:
+    return fold_key(tok.lemma) in words or fold(tok.text) in words

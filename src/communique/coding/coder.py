@@ -1,0 +1,794 @@
+"""Document-level coding: parsed article -> events.
+
+Two passes over the sentences: the first builds actor mentions and quotations (a quote's
+speaker may be named after it closes), the second finds triggers, attaches arguments,
+resolves pronouns and titles through the discourse state, sets the auxiliary modes, dates
+and places, and applies PLOVER's type rules (planned cooperation -> AGREE, visits,
+joint signings). A last filter keeps one event per (type, source, target, date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from communique.coding.arguments import find_arguments
+from communique.coding.modality import Modes, assess, governing_trigger
+from communique.coding.triggers import Candidate, find_candidates
+from communique.langpacks.loader import LanguagePack
+from communique.model import ActorRef, Article, DateRef, Event, Place, TextSpan
+from communique.nlp.view import ParsedDoc, Sent, Tok
+from communique.resolve.actors import ActorResolver, Mention, with_country
+from communique.textfold import fold, fold_key
+
+# Types whose direction does not matter for deduplication (CODING.md, scoring rule 3).
+SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+# Offices a bare title ("le chef de l'Etat", "le président") most often refers to; they can
+# be resolved from the article's dominant country when no earlier mention names them.
+SALIENT_OFFICES = frozenset({"head_of_state", "head_of_government", "foreign_minister"})
+# Types that, reported in a speaker's complement clause with another agent, are also an
+# accusation by the speaker (CODING.md: ACCUSE covers allegations).
+ALLEGEABLE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "THREATEN", "SANCTION", "REJECT"})
+# Maximum characters between a visitor and its "en visite" phrase.
+VISIT_PHRASE_WINDOW = 60
+# Characters after a closing quote in which its attribution ("», a déclaré X") is sought.
+QUOTE_ATTRIBUTION_WINDOW = 120
+# Confidence given to ACCUSE events derived from reported conflict (a reading, not a verb).
+ALLEGE_CONFIDENCE = 0.6
+
+_QUOTE = re.compile(r"«([^»]{1,4000})»|“([^”]{1,4000})”")
+_FIRST_PERSON = frozenset({"je", "j'", "nous", "moi"})
+_THIRD_PERSON = frozenset({"il", "elle", "ils", "elles", "celui-ci", "celle-ci", "on"})
+
+
+@dataclass
+class Quote:
+    start: int
+    end: int
+    speaker: ActorRef | None
+
+
+@dataclass
+class Discourse:
+    """What earlier sentences tell about later ones."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    last_subject: ActorRef | None = None
+    last_pair: tuple[ActorRef, ActorRef] | None = None
+
+    def last_person(self, exclude_key: str | None = None) -> ActorRef | None:
+        for m in reversed(self.mentions):
+            if m.kind == "person" and not m.needs_country and m.ref.key != exclude_key:
+                return m.ref
+        return None
+
+    def same_office(self, office: str | None) -> ActorRef | None:
+        if not office:
+            return None
+        for m in reversed(self.mentions):
+            if m.office == office and not m.needs_country:
+                return m.ref
+        return None
+
+    def same_name(self, name: str) -> ActorRef | None:
+        words = fold_key(name).split()
+        if not words:
+            return None
+        for m in reversed(self.mentions):
+            if m.kind != "person" or m.needs_country or m.ref.span is None:
+                continue
+            # compare with the name piece of the earlier mention (its actor name)
+            other = fold_key(m.ref.name).split()
+            if other and (other == words or other[-1] == words[-1]):
+                return m.ref
+        return None
+
+    def dominant_country(self) -> str | None:
+        counts = Counter(
+            m.ref.country for m in self.mentions if m.ref.country and m.kind == "person"
+        )
+        if not counts:
+            counts = Counter(m.ref.country for m in self.mentions if m.ref.country)
+        return counts.most_common(1)[0][0] if counts else None
+
+
+@dataclass(frozen=True)
+class CoderTools:
+    """Everything the coder needs, built once per language by a factory."""
+
+    pack: LanguagePack
+    resolver: ActorResolver
+    kb: Any
+    plover: dict[str, Any]
+    find_dates: Callable[..., list[Any]]  # (text, start, end, published, prefer) -> mentions
+    find_places: Callable[[str, int, int], list[Place]]
+    resolve_place_name: Callable[[str], Place | None]
+    max_argument_distance: int = 220
+    keep_historical: bool = False
+
+
+class DocumentCoder:
+    def __init__(self, tools: CoderTools):
+        self.t = tools
+        # (rule, trigger, reason) of candidates not coded in the last document: for
+        # debugging rules and for `explain`-style reports.
+        self.dropped: list[tuple[str, str, str]] = []
+
+    def _drop(self, cand: Candidate, reason: str) -> None:
+        self.dropped.append((cand.spec.rule, cand.trigger.text, reason))
+
+    # ------------------------------------------------------------------ entry point
+    def code(self, article: Article, doc: ParsedDoc) -> tuple[list[Event], list[ActorRef]]:
+        t = self.t
+        published = article.published
+        on = published
+        sent_mentions: dict[int, list[Mention]] = {}
+        for sent in doc.sents:
+            sent_mentions[sent.index] = t.resolver.sentence_mentions(doc, sent, on)
+        quotes = self._quotes(doc, sent_mentions)
+        dateline_place = None
+        if article.dateline is not None and article.dateline.place is not None:
+            dateline_place = t.resolve_place_name(article.dateline.place.text)
+        state = Discourse()
+        self.dropped = []
+        events: list[Event] = []
+        actors: list[ActorRef] = []
+        for sent in doc.sents:
+            mentions = []
+            for m in sent_mentions[sent.index]:
+                resolved = self._resolve_mention(m, state, on)
+                mentions.append(resolved)
+                state.mentions.append(resolved)  # later mentions may corefer with it
+            sent_events = self._code_sentence(
+                article, doc, sent, mentions, state, quotes, dateline_place
+            )
+            events.extend(sent_events)
+            actors.extend(m.ref for m in mentions)
+        return dedupe(events), actors
+
+    # ------------------------------------------------------------------ discourse
+    def _resolve_mention(self, m: Mention, state: Discourse, on: date | None) -> Mention:
+        if not m.needs_country or m.kind != "person":
+            return m
+        if m.office is None:
+            # a bare name: the same person named earlier ("Masaki Ishikawa", "M. Ishikawa")
+            prior = state.same_name(m.ref.name)
+            if prior is not None:
+                return with_country(m, prior, "coref:same-name")
+            return m
+        if m.counterpart:
+            return m  # resolved against the other party at event time
+        prior = state.same_office(m.office)
+        if prior is not None:
+            return with_country(m, prior, "coref:same-office")
+        if m.office in SALIENT_OFFICES:
+            country = state.dominant_country()
+            if country:
+                holders = self.t.kb.holders(m.office, country=country, on=on)
+                if len(holders) == 1:
+                    p = holders[0]
+                    ref = ActorRef(
+                        name=p.name,
+                        kind="person",
+                        country=country,
+                        sector=m.ref.sector,
+                        actor_id=f"person:{p.id}",
+                        role=m.ref.role,
+                        confidence=0.7,
+                        method="holder",
+                    )
+                else:
+                    ref = ActorRef(
+                        name=m.ref.name,
+                        kind="person",
+                        country=country,
+                        sector=m.ref.sector,
+                        role=m.ref.role,
+                        confidence=0.6,
+                        method="dominant-country",
+                    )
+                return with_country(m, ref, "coref:dominant-country")
+        return m
+
+    def _quotes(self, doc: ParsedDoc, sent_mentions: dict[int, list[Mention]]) -> list[Quote]:
+        text = doc.text
+        all_mentions = [m for ms in sent_mentions.values() for m in ms]
+        speech = self.t.pack.speech_verbs
+        out = []
+        for qm in _QUOTE.finditer(text):
+            start, end = qm.start(), qm.end()
+            speaker = None
+            # attribution after the quote: "», a déclaré Ilham Aliyev."
+            tail = text[end : end + QUOTE_ATTRIBUTION_WINDOW]
+            tail_end = end + min(len(tail), _sentence_stop(tail))
+            after = [
+                m
+                for m in all_mentions
+                if end <= m.start < tail_end and m.kind in ("person", "country", "org")
+            ]
+            tail_words = {
+                fold_key(w) for w in re.findall(r"[\w'’-]+", fold(tail[: tail_end - end]))
+            }
+            if after and _has_speech(doc, end, tail_end, speech, tail_words):
+                speaker = after[0].ref
+            if speaker is None:
+                # attribution before: "X a déclaré : « ..."
+                before = [
+                    m
+                    for m in all_mentions
+                    if m.end <= start
+                    and start - m.end < QUOTE_ATTRIBUTION_WINDOW
+                    and m.kind in ("person", "country", "org")
+                ]
+                if before:
+                    speaker = before[-1].ref
+            out.append(Quote(start, end, speaker))
+        return out
+
+    # ------------------------------------------------------------------ sentence
+    def _code_sentence(
+        self,
+        article: Article,
+        doc: ParsedDoc,
+        sent: Sent,
+        mentions: list[Mention],
+        state: Discourse,
+        quotes: list[Quote],
+        dateline_place: Place | None,
+    ) -> list[Event]:
+        t = self.t
+        kids: dict[int, list[Tok]] = {}
+        for tok in doc.sent_tokens(sent):
+            if tok.head != tok.i:
+                kids.setdefault(tok.head, []).append(tok)
+        cands = find_candidates(doc, sent, t.pack, mentions)
+        if not cands:
+            self._update_subject(doc, sent, mentions, kids, state)
+            return []
+        trigger_tokens = {c.trigger.i for c in cands} | {
+            c.predicate.i for c in cands if c.light is None
+        }
+        governed_types: dict[int, str] = {}
+        for c in cands:
+            g = governing_trigger(doc, c, trigger_tokens)
+            if g is not None:
+                governed_types[g.i] = c.spec.type
+        date_mentions = t.find_dates(doc.text, sent.start, sent.end, article.published, "past")
+        places = t.find_places(doc.text, sent.start, sent.end)
+        evidence = _evidence(doc.text, sent)
+        out: list[Event] = []
+        seen_tokens: set[int] = set()
+        for cand in cands:
+            if cand.trigger.i in seen_tokens:
+                continue
+            seen_tokens.add(cand.trigger.i)
+            if governing_trigger(doc, cand, trigger_tokens) is not None:
+                self._drop(cand, "governed by another trigger")
+                continue  # its governor is the event ("prêt à soutenir" -> AGREE)
+            modes = assess(doc, sent, cand, kids, t.pack.modality)
+            if modes.aggregate:
+                self._drop(cand, "aggregate")
+                continue
+            args = find_arguments(doc, sent, cand, mentions, kids, t.max_argument_distance)
+            trace = list(args.trace) + list(modes.cues)
+            sources = [m.ref for m in args.sources]
+            if args.sources and any(m.plural_parties for m in args.sources) and state.last_pair:
+                sources = list(state.last_pair)
+                trace.append("'les parties' -> the two parties of the last meeting")
+            if not sources:
+                resolved = self._pronoun_source(doc, cand, args, mentions, state, quotes)
+                if resolved is not None:
+                    sources = [resolved[0]]
+                    trace.append(resolved[1])
+            # first person inside a quotation -> the quote's speaker
+            sources = [self._speaker_if_first_person(doc, s, cand, quotes) or s for s in sources]
+            if cand.predicate.pos in ("NOUN", "PROPN") and all(s.key == "unknown" for s in sources):
+                self._drop(cand, "nominal event without a named agent")
+                continue  # a nominal event needs a named agent ("le soutien de X")
+            targets = [self._counterpart(m, sources, state) for m in args.targets]
+            etype, mode, alt = cand.spec.type, cand.spec.mode, None
+            if cand.trigger.i in governed_types and etype == "AGREE":
+                alt = governed_types[cand.trigger.i]
+            # visits: "X en visite à/en Y" marks a meeting as a visit by X
+            if etype == "CONSULT" and cand.spec.visit is None:
+                visitor = self._visitor(doc, sent, mentions, cand)
+                if visitor is not None and (visitor in sources or visitor in targets):
+                    others = [a for a in sources + targets if a is not visitor]
+                    sources, targets = [visitor], others
+                    mode = "visit"
+                    trace.append(f"visit: '{visitor.name}' is the visitor")
+            if cand.spec.visit == "object":
+                sources, targets = targets, sources  # "X a reçu Y": Y visits X
+                trace.append("host is the subject: visitor becomes the source")
+            if cand.spec.visit == "subject" and not targets:
+                host = _host_from_places(places, sources)
+                if host is not None:
+                    targets = [host]
+                    trace.append(f"host from the place '{host.name}'")
+            if "place" in cand.spec.target:
+                host = _host_from_places(places, sources)
+                if host is not None and all(h.key != host.key for h in targets):
+                    targets = [host, *targets]
+                    trace.append(f"host country from the place '{host.name}'")
+            # joint acts: every party signs with every other
+            joint = cand.spec.joint
+            if joint:
+                named = self._parties_in_object(doc, cand, mentions, kids)
+                if (
+                    cand.object_head is not None
+                    and cand.predicate.verb_form == "Part"
+                    and len(named) >= 2
+                ):
+                    # "le mémorandum entre A, B et C, signé en mai": the parties are the
+                    # ones the instrument names, not whoever the parse made the subject
+                    parties = named
+                else:
+                    parties = sources + targets + named
+                parties = _unique_keys(parties)
+                if len(parties) < 2:
+                    self._drop(cand, f"joint act with {len(parties)} party")
+                    continue
+                pairs = [(a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]]
+            else:
+                src_keys = {s.key for s in sources}
+                targets = [
+                    x for x in _unique(targets) if x.key == "unknown" or x.key not in src_keys
+                ]
+                if not sources:
+                    self._drop(cand, "no source")
+                    continue
+                if not targets and not cand.spec.no_target_ok:
+                    self._drop(cand, "no target")
+                    continue
+                pairs = [(s, x) for s in _unique(sources) for x in (targets or [None])]
+            # PLOVER's rules for plans
+            future = modes.future
+            mod = t.pack.modality
+            if future and etype in mod.future_to_agree:
+                alt, etype, mode, future = etype, "AGREE", None, False
+                trace.append(f"planned {alt}: coded AGREE (alt_type {alt})")
+            elif future and etype in mod.future_to_concede:
+                alt, etype, mode, future = etype, "CONCEDE", None, False
+                trace.append("announced retreat: coded CONCEDE")
+            when = self._date(doc, sent, cand, date_mentions, article, modes, future, kids)
+            if etype in ALLEGEABLE_TYPES and not modes.negated:
+                speech_when = DateRef(
+                    _iso(article.published),
+                    "day" if article.published else None,
+                    "published: when the speaker spoke",
+                )
+                out.extend(
+                    self._allegation(
+                        doc,
+                        sent,
+                        cand,
+                        sources,
+                        mentions,
+                        kids,
+                        state,
+                        speech_when if modes.historical else when,
+                        evidence,
+                    )
+                )
+            if modes.historical and not t.keep_historical:
+                self._drop(cand, "background (historical)")
+                continue
+            where = _nearest_place(places, cand) or (
+                dateline_place if when.value in (None, _iso(article.published)) else None
+            )
+            contexts = _contexts(fold(evidence.text), t.pack.contexts)
+            tinfo = t.plover["types"][etype]
+            cameo = t.plover["cameo_by_mode"].get(f"{etype}.{mode}", tinfo["cameo"])
+            trig = TextSpan.of(doc.text, cand.trigger.start, cand.trigger_end)
+            for s, x in pairs:
+                conf = args.confidence * min(s.confidence, x.confidence if x else 1.0) ** 0.5
+                out.append(
+                    Event(
+                        type=etype,
+                        mode=mode,
+                        sources=(s,),
+                        targets=(x,) if x else (),
+                        date=when,
+                        evidence=evidence,
+                        trigger=trig,
+                        rule=cand.spec.rule,
+                        confidence=round(conf, 3),
+                        location=where,
+                        negated=modes.negated,
+                        future=future,
+                        historical=modes.historical,
+                        hypothetical=modes.hypothetical,
+                        joint=joint,
+                        alt_type=alt,
+                        cameo=cameo,
+                        contexts=contexts,
+                        quad=tinfo["quad"],
+                        intensity=float(tinfo["intensity"]),
+                        sentence_index=sent.index,
+                        trace=tuple(trace),
+                    )
+                )
+            if etype == "CONSULT" and pairs and pairs[0][1] is not None:
+                state.last_pair = (pairs[0][0], pairs[0][1])
+        self._update_subject(doc, sent, mentions, kids, state)
+        return out
+
+    # ------------------------------------------------------------------ helpers
+    def _update_subject(
+        self,
+        doc: ParsedDoc,
+        sent: Sent,
+        mentions: list[Mention],
+        kids: dict[int, list[Tok]],
+        state: Discourse,
+    ) -> None:
+        for m in mentions:
+            if m.kind != "person" or m.needs_country:
+                continue
+            if any(doc.tokens[a].dep in ("nsubj", "nsubj:pass") for a in m.anchors(doc)):
+                state.last_subject = m.ref
+                return
+
+    def _pronoun_source(
+        self,
+        doc: ParsedDoc,
+        cand: Candidate,
+        args: Any,
+        mentions: list[Mention],
+        state: Discourse,
+        quotes: list[Quote],
+    ) -> tuple[ActorRef, str] | None:
+        if args.relative_head is not None:
+            for m in mentions:
+                if any(a <= args.relative_head.i < b for a, b in m.pieces):
+                    return m.ref, f"relative clause: source is '{m.ref.name}'"
+            return None
+        pron = args.source_pronoun
+        if pron is None:
+            return None
+        word = fold(pron.text)
+        if word in _FIRST_PERSON:
+            q = _quote_at(quotes, pron.start)
+            if q is not None and q.speaker is not None:
+                return q.speaker, f"'{pron.text}' in a quotation: the speaker"
+            return None
+        if word in _THIRD_PERSON:
+            before = [
+                m.ref
+                for m in mentions
+                if m.end <= pron.start and m.kind == "person" and not m.needs_country
+            ]
+            if before:
+                return before[-1], f"'{pron.text}': the person named earlier in the sentence"
+            if state.last_subject is not None:
+                return (
+                    state.last_subject,
+                    f"'{pron.text}': the last subject ({state.last_subject.name})",
+                )
+            p = state.last_person()
+            if p is not None:
+                return p, f"'{pron.text}': the last person named ({p.name})"
+        return None
+
+    def _speaker_if_first_person(
+        self, doc: ParsedDoc, actor: ActorRef, cand: Candidate, quotes: list[Quote]
+    ) -> ActorRef | None:
+        if actor.span is None or fold(actor.span.text) not in _FIRST_PERSON:
+            return None
+        q = _quote_at(quotes, actor.span.start)
+        return q.speaker if q else None
+
+    def _counterpart(self, m: Mention, sources: list[ActorRef], state: Discourse) -> ActorRef:
+        if not (m.counterpart and m.needs_country):
+            return m.ref
+        src_key = sources[0].key if sources else None
+        if state.last_pair is not None:
+            for p in state.last_pair:
+                if p.key != src_key:
+                    return with_country(m, p, "coref:counterpart").ref
+        other = state.last_person(exclude_key=src_key)
+        if other is not None:
+            return with_country(m, other, "coref:counterpart").ref
+        return m.ref
+
+    def _visitor(
+        self, doc: ParsedDoc, sent: Sent, mentions: list[Mention], cand: Candidate
+    ) -> ActorRef | None:
+        for tok in doc.sent_tokens(sent):
+            if fold_key(tok.lemma) != "visite" or tok.i == cand.trigger.i:
+                continue
+            before = [
+                m
+                for m in mentions
+                if m.end <= tok.start
+                and tok.start - m.end <= VISIT_PHRASE_WINDOW
+                and not m.locative
+            ]
+            if before:
+                return before[-1].ref
+        return None
+
+    def _parties_in_object(
+        self, doc: ParsedDoc, cand: Candidate, mentions: list[Mention], kids: dict[int, list[Tok]]
+    ) -> list[ActorRef]:
+        """Countries named inside the signed instrument's phrase ("le mémorandum ... de
+        l'Azerbaïdjan, du Kazakhstan et de l'Ouzbékistan") or, for a participle, the noun it
+        modifies."""
+        root = cand.object_head or cand.predicate
+        inside: set[int] = set()
+        stack = [root.i]
+        while stack:
+            i = stack.pop()
+            for c in kids.get(i, ()):
+                if c.i == cand.trigger.i or c.dep in ("nsubj", "acl:relcl", "advcl", "parataxis"):
+                    continue
+                inside.add(c.i)
+                stack.append(c.i)
+        out = []
+        for m in mentions:
+            if (
+                m.kind in ("country", "org", "person", "group")
+                and not m.locative
+                and any(i in inside for i in m.tokens())
+            ):
+                out.append(m.ref)
+        return out
+
+    def _allegation(
+        self,
+        doc: ParsedDoc,
+        sent: Sent,
+        cand: Candidate,
+        agents: list[ActorRef],
+        mentions: list[Mention],
+        kids: dict[int, list[Tok]],
+        state: Discourse,
+        when: DateRef,
+        evidence: TextSpan,
+    ) -> list[Event]:
+        """A conflictual act reported in a speaker's complement clause is also an accusation
+        by the speaker against the agent."""
+        t = self.t
+        speech = t.pack.speech_verbs
+        node = cand.predicate
+        speaker_verb = None
+        for _ in range(4):
+            if node.head == node.i:
+                break
+            parent = doc.tokens[node.head]
+            if (
+                node.dep in ("ccomp", "parataxis", "xcomp", "advcl", "conj")
+                and fold_key(parent.lemma) in speech
+            ):
+                speaker_verb = parent
+                break
+            node = parent
+        if speaker_verb is None:
+            return []
+        speaker = None
+        for m in mentions:
+            if any(
+                doc.tokens[a].head == speaker_verb.i and doc.tokens[a].dep == "nsubj"
+                for a in m.anchors(doc)
+            ):
+                speaker = m.ref
+        if speaker is None:
+            subj = next((c for c in kids.get(speaker_verb.i, ()) if c.dep == "nsubj"), None)
+            if subj is not None and fold(subj.text) in _THIRD_PERSON:
+                speaker = state.last_subject or state.last_person()
+        if speaker is None:
+            return []
+        out = []
+        for a in agents:
+            if a.key == speaker.key:
+                continue
+            tinfo = t.plover["types"]["ACCUSE"]
+            out.append(
+                Event(
+                    type="ACCUSE",
+                    mode="allege",
+                    sources=(speaker,),
+                    targets=(a,),
+                    date=when,
+                    evidence=evidence,
+                    trigger=TextSpan.of(doc.text, speaker_verb.start, speaker_verb.end),
+                    rule=f"{t.pack.lang}.accuse.reported-{cand.spec.type.lower()}",
+                    confidence=ALLEGE_CONFIDENCE,
+                    quad=tinfo["quad"],
+                    intensity=float(tinfo["intensity"]),
+                    cameo=tinfo["cameo"],
+                    sentence_index=sent.index,
+                    trace=(f"'{speaker_verb.text}' reports {cand.spec.type} by '{a.name}'",),
+                )
+            )
+        return out
+
+    def _date(
+        self,
+        doc: ParsedDoc,
+        sent: Sent,
+        cand: Candidate,
+        date_mentions: Sequence[Any],
+        article: Article,
+        modes: Modes,
+        future: bool,
+        kids: dict[int, list[Tok]],
+    ) -> DateRef:
+        if modes.anterior:
+            return DateRef(None, None, "anterior: happened at an unstated earlier time")
+        mentions = [m for m in date_mentions if _same_clause(doc, sent, m.span.start, cand)]
+        if (future or modes.future) and mentions:
+            lo = min(m.span.start for m in mentions)
+            hi = max(m.span.end for m in mentions)
+            mentions = self.t.find_dates(doc.text, lo, hi, article.published, "future")
+        if mentions:
+            pos = cand.trigger.start
+            best = min(mentions, key=lambda m: abs(m.span.start - pos))
+            return best.ref
+        if modes.future and not future:
+            return DateRef(
+                _iso(article.published), "day" if article.published else None, "published"
+            )
+        if modes.future:
+            return DateRef(None, None, "planned, no date stated")
+        if article.published is not None:
+            return DateRef(article.published.isoformat(), "day", "published")
+        if article.published_month:
+            return DateRef(article.published_month, "month", "published month")
+        return DateRef(None, None, "unknown")
+
+
+# Dependency labels that open a new clause: a date under one of them belongs to that
+# clause's verb, not to a trigger above it.
+_CLAUSE_OPENERS = frozenset({"ccomp", "parataxis", "advcl", "acl:relcl", "conj", "csubj"})
+
+
+def _same_clause(doc: ParsedDoc, sent: Sent, pos: int, cand: Candidate) -> bool:
+    """The date at ``pos`` attaches to the trigger's clause (or to no other verb)."""
+    tok = next((t for t in doc.sent_tokens(sent) if t.start <= pos < t.end), None)
+    if tok is None:
+        return True
+    targets = {cand.trigger.i, cand.predicate.i}
+    if cand.light is not None:
+        targets.add(cand.light.i)
+    # the clause root of the trigger: climb from the predicate over non-clause links
+    t = tok
+    for _ in range(12):
+        if t.i in targets:
+            return True
+        if t.head == t.i:
+            break
+        parent = doc.tokens[t.head]
+        if t.dep in _CLAUSE_OPENERS and parent.i not in targets:
+            # the date sits in a clause of its own under `parent`; it is ours only if that
+            # clause is the trigger's own
+            return t.i in targets
+        t = parent
+    # reached the sentence root without meeting the trigger: ours if the trigger's clause
+    # is the root clause
+    p = cand.light or cand.predicate
+    for _ in range(12):
+        if p.head == p.i:
+            return True
+        if p.dep in _CLAUSE_OPENERS:
+            return False
+        p = doc.tokens[p.head]
+    return True
+
+
+def _sentence_stop(tail: str) -> int:
+    m = re.search(r"[.!?](\s|$)", tail)
+    return m.end() if m else len(tail)
+
+
+def _has_speech(
+    doc: ParsedDoc, start: int, end: int, speech: frozenset[str], words: set[str]
+) -> bool:
+    for tok in doc.tokens:
+        if start <= tok.start < end and fold_key(tok.lemma) in speech:
+            return True
+    return bool(words & speech)
+
+
+def _quote_at(quotes: list[Quote], pos: int) -> Quote | None:
+    for q in quotes:
+        if q.start <= pos < q.end:
+            return q
+    return None
+
+
+def _evidence(text: str, sent: Sent) -> TextSpan:
+    s, e = sent.start, sent.end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return TextSpan.of(text, s, e)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _unique(actors: Sequence[ActorRef]) -> list[ActorRef]:
+    out: list[ActorRef] = []
+    for a in actors:
+        if not any(
+            a is b or (a.key == b.key and a.key != "unknown" and a.name == b.name) for b in out
+        ):
+            out.append(a)
+    return out
+
+
+def _unique_keys(actors: Sequence[ActorRef]) -> list[ActorRef]:
+    """One actor per known key, in order (parties of a joint act)."""
+    out: list[ActorRef] = []
+    keys: set[str] = set()
+    for a in actors:
+        if a.key == "unknown" or a.key in keys:
+            continue
+        keys.add(a.key)
+        out.append(a)
+    return out
+
+
+def _host_from_places(places: Sequence[Place], sources: Sequence[ActorRef]) -> ActorRef | None:
+    src = {s.country for s in sources}
+    for p in places:
+        if p.country and p.country not in src:
+            return ActorRef(
+                name=p.name,
+                kind="country",
+                country=p.country,
+                sector="GOV",
+                actor_id=f"country:{p.country}",
+                method="host-from-place",
+                confidence=0.7,
+                span=p.span,
+            )
+    return None
+
+
+def _nearest_place(places: Sequence[Place], cand: Candidate) -> Place | None:
+    if not places:
+        return None
+    return min(places, key=lambda p: abs((p.span.start if p.span else 0) - cand.trigger.start))
+
+
+def _contexts(
+    folded_sentence: str, contexts: tuple[tuple[str, tuple[str, ...]], ...]
+) -> tuple[str, ...]:
+    found = []
+    for name, cues in contexts:
+        for cue in cues:
+            if re.search(r"(?<![\w])" + re.escape(cue), folded_sentence):
+                found.append(name)
+                break
+    return tuple(found)
+
+
+def dedupe(events: list[Event]) -> list[Event]:
+    """One event per (type, source key, target key, date) in a document (CODING.md);
+    symmetric types ignore order. The first (earliest, in text order) is kept."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for ev in events:
+        s = ev.sources[0].key if ev.sources else "unknown"
+        x = ev.targets[0].key if ev.targets else None
+        pair: tuple[Any, ...] = (s, x)
+        if ev.type in SYMMETRIC_TYPES or ev.joint:
+            pair = tuple(sorted((s, x or "")))
+        key = (ev.type, pair, ev.date.value, ev.negated)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ev)
+    return out
+
+
+def replace_trace(ev: Event, *lines: str) -> Event:
+    return replace(ev, trace=ev.trace + tuple(lines))

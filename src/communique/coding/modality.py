@@ -1,0 +1,142 @@
+"""PLOVER's auxiliary modes for one trigger: negated, future, hypothetical, historical,
+plus the two reasons not to code at all (aggregates, events governed by another trigger)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from communique.coding.triggers import Candidate
+from communique.langpacks.loader import Modality
+from communique.nlp.view import ParsedDoc, Sent, Tok
+from communique.textfold import fold, fold_key
+
+# Characters after the trigger in which a counted repetition ("16 fois") makes the event
+# an aggregate: about one clause.
+AGGREGATE_WINDOW = 60
+# Characters around the trigger in which a background duration ("pendant 30 ans") marks
+# the event as background.
+BACKGROUND_WINDOW = 80
+_NE = frozenset({"ne", "n'"})
+_PERFECT_AUX = frozenset({"avoir", "etre"})
+
+
+@dataclass(frozen=True)
+class Modes:
+    negated: bool
+    future: bool
+    hypothetical: bool
+    historical: bool
+    anterior: bool  # "déjà": happened at an unstated earlier time
+    aggregate: bool
+    cues: tuple[str, ...]
+
+
+def _governors(doc: ParsedDoc, tok: Tok, depth: int = 3) -> list[Tok]:
+    out = []
+    t = tok
+    for _ in range(depth):
+        if t.head == t.i or t.dep not in (
+            "xcomp",
+            "ccomp",
+            "acl",
+            "obl",
+            "obl:arg",
+            "advcl",
+            "obj",
+            "nmod",
+        ):
+            break
+        t = doc.tokens[t.head]
+        out.append(t)
+    return out
+
+
+def assess(
+    doc: ParsedDoc,
+    sent: Sent,
+    cand: Candidate,
+    kids: dict[int, list[Tok]],
+    modality: Modality,
+) -> Modes:
+    pred = cand.light or cand.predicate
+    trig = cand.trigger
+    cues: list[str] = []
+    local = {pred.i, trig.i}
+    children = [c for i in local for c in kids.get(i, ())]
+    words = {fold(c.text) for c in children}
+    # negation: "ne ... pas" on the predicate, or a denying governor
+    negated = bool(words & _NE) and bool(words & modality.negation_words)
+    if not negated and (fold(children[0].text) if children else "") in modality.negation_words:
+        negated = any(fold(c.text) in _NE for c in children)
+    govs = _governors(doc, pred)
+    if not negated:
+        for g in govs:
+            if fold_key(g.lemma) in modality.negating_verbs:
+                negated = True
+                cues.append(f"denied by '{g.text}'")
+                break
+    elif negated:
+        cues.append("ne ... pas")
+    # future: future tense, near future (aller + infinitive), or a planning governor
+    future = pred.tense == "Fut" or trig.tense == "Fut"
+    if future:
+        cues.append("future tense")
+    aux_lemmas = {fold_key(c.lemma) for c in children if c.dep.startswith("aux")}
+    perfect = bool(aux_lemmas & _PERFECT_AUX) and pred.verb_form in ("Part", "")
+    if not future and aux_lemmas & modality.future_auxiliaries:
+        future = True
+        cues.append("aller + infinitive")
+    if not future and pred.verb_form == "Inf" and not perfect:
+        for g in govs:
+            if fold_key(g.lemma) in modality.future_auxiliaries:
+                future = True
+                cues.append(f"near future with '{g.text}'")
+                break
+            if fold_key(g.lemma) in modality.future_governors:
+                future = True
+                cues.append(f"planned: governed by '{g.text}'")
+                break
+    # hypothetical: conditional mood not explained by reported speech, or an "if" clause
+    hypothetical = False
+    if pred.mood == "Cnd":
+        reported = any(g.pos == "VERB" and g.tense == "Past" for g in govs)
+        if reported:
+            future = True
+            cues.append("future in the past (conditional after a past verb)")
+        else:
+            hypothetical = True
+            cues.append("conditional mood")
+    marks = {fold(c.text) for c in kids.get(pred.i, ()) if c.dep == "mark"}
+    if marks & set(modality.hypothetical_markers):
+        hypothetical = True
+        cues.append("if-clause")
+    # anterior: "a déjà envoyé"
+    anterior = any(fold(c.text) in modality.anterior_adverbs for c in children)
+    if anterior:
+        cues.append("anterior adverb: date unknown")
+    # aggregates and background, on the folded text around the trigger
+    text = doc.text
+    after = fold(text[trig.start : min(sent.end, trig.end + AGGREGATE_WINDOW)])
+    aggregate = any(p.search(after) for p in modality.aggregate_patterns)
+    if aggregate:
+        cues.append("counted repetition: aggregate")
+    around = fold(
+        text[
+            max(sent.start, trig.start - BACKGROUND_WINDOW) : min(
+                sent.end, trig.end + BACKGROUND_WINDOW
+            )
+        ]
+    )
+    historical = any(p.search(around) for p in modality.background_patterns)
+    if historical:
+        cues.append("background duration")
+    return Modes(negated, future, hypothetical, historical, anterior, aggregate, tuple(cues))
+
+
+def governing_trigger(doc: ParsedDoc, cand: Candidate, trigger_tokens: set[int]) -> Tok | None:
+    """Another trigger that governs this one ("prêt à soutenir", "a appelé à coopérer",
+    "a menacé de frapper"): the governor is the event, this one its content."""
+    for g in _governors(doc, cand.predicate, depth=2):
+        if g.i in trigger_tokens:
+            return g
+    return None

@@ -1,0 +1,80 @@
+"""The only module that imports spaCy: loading pipelines and turning Docs into views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from communique.errors import ModelNotInstalledError
+from communique.nlp.view import Entity, ParsedDoc, Sent, Tok
+
+# Components the coder never reads; disabling them saves time. The French md pipeline has
+# no component we can drop today (the lemmatizer needs the morphologizer and
+# attribute_ruler), so the list is empty but kept as the single place to say so.
+UNUSED_COMPONENTS: tuple[str, ...] = ()
+
+
+def load_model(name: str) -> Any:
+    """Load an installed spaCy pipeline by package name, or raise a coded error."""
+    import spacy
+
+    try:
+        return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+    except OSError as exc:
+        raise ModelNotInstalledError(
+            f"spaCy model {name!r} is not installed",
+            where=name,
+            hint="run `make install` (it installs the pinned models), or pip install the "
+            "model package and set it in Settings.models",
+        ) from exc
+
+
+def _morph(tok: Any, key: str) -> str:
+    values = tok.morph.get(key)
+    return values[0] if values else ""
+
+
+def to_view(doc: Any, text: str, offset: int) -> ParsedDoc:
+    """Convert a spaCy Doc parsed from ``text[offset:...]`` into a view with absolute offsets."""
+    toks = []
+    sent_of = {}
+    sents = []
+    for si, sent in enumerate(doc.sents):
+        sents.append(
+            Sent(si, offset + sent.start_char, offset + sent.end_char, sent.start, sent.end)
+        )
+        for i in range(sent.start, sent.end):
+            sent_of[i] = si
+    for t in doc:
+        toks.append(
+            Tok(
+                i=t.i,
+                text=t.text,
+                lemma=t.lemma_.lower(),
+                pos=t.pos_,
+                dep=t.dep_,
+                head=t.head.i,
+                start=offset + t.idx,
+                end=offset + t.idx + len(t.text),
+                ent=t.ent_type_,
+                tense=_morph(t, "Tense"),
+                verb_form=_morph(t, "VerbForm"),
+                mood=_morph(t, "Mood"),
+                sent=sent_of.get(t.i, 0),
+            )
+        )
+    ents = tuple(
+        Entity(e.label_, offset + e.start_char, offset + e.end_char, e.start, e.end)
+        for e in doc.ents
+    )
+    return ParsedDoc(text=text, tokens=tuple(toks), sents=tuple(sents), ents=ents)
+
+
+def parse_many(
+    nlp: Any, items: Iterable[tuple[str, int, int]], batch_size: int
+) -> Iterator[ParsedDoc]:
+    """Parse ``text[start:end]`` for each (text, start, end), in order."""
+    items = list(items) if not isinstance(items, list) else items
+    texts = (text[start:end] for text, start, end in items)
+    for (text, start, _end), doc in zip(items, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        yield to_view(doc, text, start)

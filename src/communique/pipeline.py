@@ -1,0 +1,159 @@
+"""Article -> CodedArticle.
+
+Stages, each with what it needs and adds:
+  parse     (Article.text, lang)            -> ParsedDoc          nlp/
+  mentions  (ParsedDoc, knowledge)          -> actor mentions     resolve/actors.py
+  dates     (sentence, published)           -> DateRefs           resolve/dates.py
+  places    (sentence, gazetteer, dateline) -> Places             resolve/places.py
+  code      (all of the above, triggers)    -> Events             coding/
+Heavy resources (spaCy pipelines, knowledge, gazetteers) are built on first use per
+language by `build_tools` and held by the Coder instance, never globally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from communique._version import __version__
+from communique.errors import UnknownLanguageError
+from communique.model import Article, CodedArticle
+from communique.settings import Settings
+
+# Bump when rules or data change in a way that changes output: stored articles coded by an
+# older coder version are re-coded on the next ingest.
+CODER_VERSION = f"{__version__}+rules.1"
+
+
+def build_tools(lang: str, settings: Settings) -> Any:
+    """Factory for everything the coder needs in one language (knowledge, gazetteer,
+    vocabulary). Expensive: call once per language and keep the result."""
+    from communique.coding.coder import CoderTools
+    from communique.knowledge import load_knowledge, load_terms
+    from communique.knowledge.places import load_gazetteer
+    from communique.langpacks.loader import load_pack, load_plover
+    from communique.resolve.actors import ActorResolver
+    from communique.resolve.dates import find_dates, load_date_vocab
+    from communique.resolve.places import find_places, resolve_place_name
+    from communique.resolve.terms import TermMatcher
+
+    pack = load_pack(lang)
+    kb = load_knowledge()
+    terms = load_terms(lang, kb)
+    matcher = TermMatcher(terms)
+    resolver = ActorResolver(kb, matcher)
+    vocab = load_date_vocab(lang)
+    gazetteer = load_gazetteer(lang)
+    country_index = {}
+    for term in terms:
+        if term.kind == "country":
+            from communique.textfold import fold_key
+
+            country_index[fold_key(term.text)] = term.key
+
+    def country_of(name: str) -> str | None:
+        from communique.textfold import fold_key
+
+        key = fold_key(name)
+        for prefix in ("l'", "la ", "le ", "les "):
+            if key.startswith(prefix):
+                key = key[len(prefix) :]
+        return country_index.get(key)
+
+    def _find_dates(text: str, start: int, end: int, published: Any, prefer: str) -> list[Any]:
+        return find_dates(text, start, end, published, vocab, prefer=prefer)
+
+    return CoderTools(
+        pack=pack,
+        resolver=resolver,
+        kb=kb,
+        plover=load_plover(),
+        find_dates=_find_dates,
+        find_places=partial(_places, find_places, gazetteer, country_of),
+        resolve_place_name=partial(resolve_place_name, gazetteer=gazetteer),
+        max_argument_distance=settings.max_argument_distance,
+        keep_historical=settings.keep_historical,
+    )
+
+
+def _places(
+    find_places: Any, gazetteer: Any, country_of: Any, text: str, start: int, end: int
+) -> Any:
+    return find_places(text, start, end, gazetteer, country_of)
+
+
+@dataclass
+class _LangState:
+    nlp: Any
+    tools: Any
+    coder: Any
+
+
+@dataclass
+class Coder:
+    """Codes articles. Not thread-safe; one per process (engines create their own)."""
+
+    settings: Settings = field(default_factory=Settings)
+    coder_version: str = CODER_VERSION
+    _langs: dict[str, _LangState] = field(default_factory=dict, repr=False)
+
+    def _state(self, lang: str) -> _LangState:
+        state = self._langs.get(lang)
+        if state is None:
+            model = self.settings.models.get(lang)
+            if model is None:
+                raise UnknownLanguageError(
+                    f"no spaCy model is configured for language {lang!r}",
+                    where=lang,
+                    hint=f"supported: {', '.join(sorted(self.settings.models))}; pass --lang",
+                )
+            from communique.coding.coder import DocumentCoder
+            from communique.nlp.pipeline import load_model
+
+            tools = build_tools(lang, self.settings)
+            state = _LangState(load_model(model), tools, DocumentCoder(tools))
+            self._langs[lang] = state
+        return state
+
+    def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        """Code articles in order, parsing them in batches per language."""
+        from communique.nlp.pipeline import parse_many
+
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.settings.batch_size:
+                yield from self._code_batch(batch, parse_many)
+                batch = []
+        if batch:
+            yield from self._code_batch(batch, parse_many)
+
+    def _code_batch(self, batch: list[Article], parse_many: Any) -> Iterator[CodedArticle]:
+        by_lang: dict[str, list[int]] = {}
+        for i, a in enumerate(batch):
+            by_lang.setdefault(a.lang or self.settings.default_lang, []).append(i)
+        results: dict[int, CodedArticle] = {}
+        for lang, idxs in by_lang.items():
+            state = self._state(lang)
+            items = [
+                (
+                    batch[i].text,
+                    batch[i].body_start,
+                    min(len(batch[i].text), batch[i].body_start + self.settings.max_chars_per_doc),
+                )
+                for i in idxs
+            ]
+            for i, doc in zip(
+                idxs, parse_many(state.nlp, items, self.settings.batch_size), strict=True
+            ):
+                events, actors = state.coder.code(batch[i], doc)
+                results[i] = CodedArticle(batch[i], tuple(events), tuple(actors))
+        for i in range(len(batch)):
+            yield results[i]
+
+
+def code_partition(articles: list[Article], settings: Settings) -> list[CodedArticle]:
+    """The unit of work engines run: a pure top-level function over a list of articles."""
+    return list(Coder(settings).code(articles))

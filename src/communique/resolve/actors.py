@@ -1,0 +1,520 @@
+"""Actor mentions: from term matches and named entities to resolved ActorRefs.
+
+Per sentence, the resolver builds *mentions*: a title phrase with its country complement
+and the person named in apposition ("le vice-ministre azerbaïdjanais des Affaires
+étrangères, Elnour Mammadov"), group nouns with their nationality ("l'armée russe", "la
+partie japonaise"), countries, capitals used as metonyms, organisations, regions and
+people. A second, document-level pass (``Discourse``) resolves what a sentence cannot:
+"le chef de l'Etat", "son homologue", "il", "les deux parties".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from communique.model import ActorRef, TextSpan
+from communique.nlp.view import ParsedDoc, Sent, Tok
+from communique.resolve.terms import TermMatch, TermMatcher
+from communique.textfold import fold
+
+# How far (in tokens) a title phrase's complement may run to the right before we stop
+# looking for its nationality: long French offices ("représentant spécial du ministère
+# japonais des Affaires étrangères pour l'Asie centrale, le Caucase et le GUAM") run ~20.
+MAX_TITLE_COMPLEMENT = 24
+# Tokens allowed between a title phrase and the person name in apposition.
+MAX_APPOSITION_GAP = 2
+
+_LOCATIVE = frozenset(
+    {"à", "a", "en", "au", "aux", "dans", "vers", "depuis", "de", "d'", "du", "chez"}
+)
+_STOP_POS = frozenset({"VERB", "AUX"})
+_STOP_PUNCT = frozenset({";", ":", "«", "»", "(", ")", '"', "“", "”", "—", "–"})
+_RELATIVE = frozenset({"qui", "que", "qu'", "dont", "lequel", "laquelle", "où"})
+_HONORIFICS = frozenset({"m.", "mme", "mlle", "m", "dr", "pr", "sheikh", "cheikh"})
+_ARGUMENT_DEPS = frozenset({"nsubj", "obj", "nsubj:pass", "obl:arg", "obl:agent"})
+_GENITIVE = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'"})
+
+
+def _genitive_before(toks: Sequence[Tok], k: int, sent: Sent) -> bool:
+    j = k - 1
+    while j >= sent.tok_start and toks[j].pos == "DET":
+        j -= 1
+    return j >= sent.tok_start and fold(toks[j].text) in ("de", "du", "des", "d'")
+
+
+@dataclass
+class Mention:
+    """An actor mention in one sentence. ``pieces`` are token ranges (a title phrase and the
+    name in apposition are two pieces of one mention)."""
+
+    ref: ActorRef
+    pieces: list[tuple[int, int]]
+    sent: int
+    kind: str
+    office: str | None = None
+    locative: bool = False  # introduced by a locative preposition ("en Azerbaïdjan")
+    needs_country: bool = False  # a title with no nationality in the sentence
+    counterpart: bool = False  # "son homologue": resolved against the other party
+    plural_parties: bool = False  # "les deux parties"
+    members: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.ref.span.start if self.ref.span else 0
+
+    @property
+    def end(self) -> int:
+        return self.ref.span.end if self.ref.span else 0
+
+    def tokens(self) -> list[int]:
+        return [i for a, b in self.pieces for i in range(a, b)]
+
+    def anchors(self, doc: ParsedDoc) -> list[int]:
+        """Tokens of the mention whose head lies outside it: where it attaches."""
+        inside = set(self.tokens())
+        out = [i for i in inside if doc.tokens[i].head not in inside or doc.tokens[i].head == i]
+        return sorted(out)
+
+
+# Prepositions that make a following name a place rather than an actor. French puts
+# countries after "en"/"dans" when it means location ("en Azerbaïdjan") but after "à"/"au"
+# when they are recipients ("sa gratitude à l'Azerbaïdjan", "une aide au Mali"); cities
+# take "à" for location.
+_LOCATIVE_COUNTRY = frozenset({"en", "dans", "vers", "depuis"})
+_LOCATIVE_CITY = frozenset({"à", "a", "en", "dans", "vers", "depuis"})
+
+
+def _is_locative(doc: ParsedDoc, tok_start: int, sent: Sent, city: bool = False) -> bool:
+    j = tok_start - 1
+    # skip a determiner: "dans la capitale", "à la frontière"
+    while j >= sent.tok_start and doc.tokens[j].pos == "DET":
+        j -= 1
+    if j < sent.tok_start:
+        return False
+    prev = doc.tokens[j].text.lower()
+    return prev in (_LOCATIVE_CITY if city else _LOCATIVE_COUNTRY)
+
+
+def _case_ok(surface: str, form: str) -> bool:
+    """A proper-noun form only matches a capitalised surface ("Réunion" is not "réunion";
+    "Congo" is not "congo"); lower-case forms (demonyms) match any case; an all-capitals
+    surface is an acronym and matches only an all-capitals form ("GUAM" is not "Guam")."""
+    if not form or not form[0].isupper():
+        return True
+    if len(surface) > 1 and surface.isupper() and not form.isupper():
+        return False
+    return bool(surface) and surface[0].isupper()
+
+
+class ActorResolver:
+    """Builds mentions for one sentence; needs the knowledge base and the term matcher."""
+
+    def __init__(self, kb: Any, matcher: TermMatcher):
+        self.kb = kb
+        self.matcher = matcher
+
+    # ------------------------------------------------------------------ sentence level
+    def sentence_mentions(self, doc: ParsedDoc, sent: Sent, on: date | None) -> list[Mention]:
+        matches = self.matcher.match(doc, sent)
+        toks = doc.tokens
+        used: set[int] = set()
+        mentions: list[Mention] = []
+        by_start = {m.tok_start: m for m in matches}
+        per_spans = [
+            (e.tok_start, e.tok_end)
+            for e in doc.ents
+            if e.label in ("PER", "PERSON") and sent.tok_start <= e.tok_start < sent.tok_end
+        ]
+        person_terms = [m for m in matches if m.term.kind == "person"]
+        # Person-name spans: NER PER spans, merged with KB person-name matches.
+        names: list[tuple[int, int, Any]] = [(m.tok_start, m.tok_end, m.term) for m in person_terms]
+        for a, b in per_spans:
+            if not any(a < e and s < b for s, e, _ in names):
+                # drop a leading title word that NER sometimes glues to the name
+                while a < b and (toks[a].text.lower() in _HONORIFICS or by_start.get(a)):
+                    a += 1
+                if a < b:
+                    names.append((a, b, None))
+        names.sort()
+
+        # 1. title and group phrases
+        for m in matches:
+            if m.term.kind not in ("title", "group") or m.tok_start in used:
+                continue
+            mention = self._phrase(doc, sent, m, matches, names, used, on)
+            if mention:
+                mentions.append(mention)
+
+        # 2. person names not attached to a title
+        for a, b, term in names:
+            if any(i in used for i in range(a, b)):
+                continue
+            mentions.append(self._person(doc, sent, a, b, term, on))
+            used.update(range(a, b))
+
+        # 3. standalone countries, capitals, demonyms heading a noun phrase, orgs, regions
+        for m in matches:
+            if any(i in used for i in range(m.tok_start, m.tok_end)):
+                continue
+            kind = m.term.kind
+            if kind in ("title", "group", "person"):
+                continue
+            mention = self._standalone(doc, sent, m)
+            if mention:
+                mentions.append(mention)
+                used.update(range(m.tok_start, m.tok_end))
+        mentions.sort(key=lambda x: x.start)
+        return mentions
+
+    # ------------------------------------------------------------------ helpers
+    def _country_name(self, iso3: str | None) -> str | None:
+        if not iso3:
+            return None
+        c = self.kb.country(iso3)
+        return c.name_en if c else iso3
+
+    def _phrase(
+        self,
+        doc: ParsedDoc,
+        sent: Sent,
+        m: TermMatch,
+        matches: Sequence[TermMatch],
+        names: list[tuple[int, int, Any]],
+        used: set[int],
+        on: date | None,
+    ) -> Mention | None:
+        toks = doc.tokens
+        term = m.term
+        # extend left over a determiner/possessive ("le", "son", "les deux")
+        start = m.tok_start
+        possessive = False
+        plural_parties = False
+        j = start - 1
+        while j >= sent.tok_start and toks[j].pos in ("DET", "NUM") and j >= start - 2:
+            if toks[j].lemma in ("son", "sa", "ses", "leur", "leurs"):
+                possessive = True
+            if toks[j].text.lower() in ("deux", "trois") or toks[j].lemma == "deux":
+                plural_parties = True
+            j -= 1
+        left = j + 1
+        # complement to the right
+        country: str | None = None
+        org: str | None = None
+        end = m.tok_end
+        k = m.tok_end
+        limit = min(sent.tok_end, m.tok_end + MAX_TITLE_COMPLEMENT)
+        consumed: list[TermMatch] = []
+        name_span: tuple[int, int, Any] | None = None
+        while k < limit:
+            t = toks[k]
+            if t.pos in _STOP_POS or t.text in _STOP_PUNCT or t.text.lower() in _RELATIVE:
+                break
+            if any(a == k for a, _, _ in names):
+                break
+            if (country or org) and t.pos == "ADP" and fold(t.text) not in _GENITIVE:
+                break  # "la partie japonaise | pour son soutien"
+            mm = next((x for x in matches if x.tok_start == k), None)
+            if mm is not None:
+                if mm.term.kind in ("title", "person"):
+                    break
+                if mm.term.kind == "group" and not _genitive_before(toks, k, sent):
+                    break
+                consumed.append(mm)
+                if mm.term.kind in ("country", "demonym") and country is None and org is None:
+                    country = mm.term.key
+                elif mm.term.kind in ("org", "region") and country is None and org is None:
+                    org = mm.term.key
+                elif mm.term.kind == "group" and country is None and org is None:
+                    # "du ministère japonais (des Affaires étrangères)": the nationality sits
+                    # inside or right after the group noun
+                    country = self._nationality_in(toks, mm.tok_start, min(limit, mm.tok_end + 1))
+                k = mm.tok_end
+                end = k
+                continue
+            if t.text == ",":
+                # a comma continues the phrase only inside a list of complements
+                nxt = k + 1
+                while nxt < limit and toks[nxt].pos == "DET":
+                    nxt += 1
+                nm = next((x for x in matches if x.tok_start == nxt), None)
+                if nm is not None and nm.term.kind in ("region", "country", "org") and country:
+                    k = nxt
+                    continue
+                break
+            if t.lemma == "et" and k + 1 < limit:
+                nxt = k + 1
+                while nxt < limit and toks[nxt].pos == "DET":
+                    nxt += 1
+                nm = next((x for x in matches if x.tok_start == nxt), None)
+                if nm is None or nm.term.kind in ("title", "group"):
+                    break
+            k += 1
+            if t.pos in ("NOUN", "ADJ", "PROPN", "ADP", "DET", "CCONJ"):
+                end = k
+        # a nationality inside the title itself ("ministre japonais des Affaires étrangères")
+        if country is None and org is None:
+            country = self._nationality_in(toks, m.tok_start, m.tok_end)
+        # demonym or country right before the title ("les autorités azerbaïdjanaises" is
+        # after; "l'ambassadeur" has nothing before), or in "X's president" order
+        if country is None and org is None:
+            prev = next(
+                (x for x in matches if x.tok_end == m.tok_start and x.term.kind == "demonym"), None
+            )
+            if prev is not None:
+                country = prev.term.key
+                consumed.append(prev)
+                left = min(left, prev.tok_start)
+        # the person named in apposition: right after, possibly after a comma
+        after = end
+        gap = 0
+        while (
+            after < sent.tok_end
+            and gap < MAX_APPOSITION_GAP
+            and (toks[after].text == "," or toks[after].text.lower() in _HONORIFICS)
+        ):
+            after += 1
+            gap += 1
+        name_span = next((n for n in names if n[0] == after), None)
+        if name_span is None and (country or org):
+            # "..., pour l'Asie centrale, le Caucase et le GUAM, Masaki Ishikawa": the name
+            # closes the title's complement, after a comma, before any verb
+            j = end
+            while j < min(sent.tok_end, end + MAX_TITLE_COMPLEMENT):
+                tj = toks[j]
+                if tj.pos in _STOP_POS or tj.text in _STOP_PUNCT or fold(tj.text) in _RELATIVE:
+                    break
+                cand = next((n for n in names if n[0] == j), None)
+                if cand is not None:
+                    if j > 0 and toks[j - 1].text == ",":
+                        name_span = cand
+                    break
+                j += 1
+        if name_span is None:
+            # name before the title: "Ilham Aliyev, président de l'Azerbaïdjan"
+            before = left - 1
+            if before >= sent.tok_start and toks[before].text == ",":
+                name_span = next((n for n in names if n[1] == before), None)
+        if name_span is not None and any(i in used for i in range(name_span[0], name_span[1])):
+            name_span = None
+        if toks[m.tok_start].pos in _STOP_POS:
+            return None  # "a envoyé des lettres": a participle, not the title "envoyé"
+        if getattr(term, "ambiguous", False) and not (country or org or name_span):
+            return None  # "la présidence", "la partie" alone are not actors
+        pieces = [(left, max(end, m.tok_end))]
+        for c in consumed:
+            used.update(range(c.tok_start, c.tok_end))
+        used.update(range(left, max(end, m.tok_end)))
+        if name_span is not None:
+            pieces.append((name_span[0], name_span[1]))
+            used.update(range(name_span[0], name_span[1]))
+        span_start = toks[min(p[0] for p in pieces)].start
+        span_end = toks[max(p[1] for p in pieces) - 1].end
+        span = TextSpan.of(doc.text, span_start, span_end)
+        office = getattr(term, "office", None)
+        sector = getattr(term, "sector", None)
+        role = None
+        if office:
+            off = self.kb.office(office)
+            if off is not None:
+                role = off.role_en
+                sector = sector or off.sector
+        kind = "person" if term.kind == "title" else "group"
+        counterpart = (
+            office == "counterpart" or "homolog" in term.key if isinstance(term.key, str) else False
+        )
+        person_id = None
+        name = span.text
+        if name_span is not None:
+            name = doc.text[toks[name_span[0]].start : toks[name_span[1] - 1].end]
+            kb_person = name_span[2]
+            if kb_person is not None:
+                person_id = kb_person.key
+                p = self.kb.person(kb_person.key)
+                if p is not None and country is None:
+                    country = p.country
+        elif kind == "person" and office and (country or org) and on is not None:
+            holders = self.kb.holders(office, country=country, org=org, on=on)
+            if len(holders) == 1:
+                person_id = holders[0].id
+        method = "title" + ("+nationality" if country else "") + ("+name" if name_span else "")
+        if person_id and name_span is None:
+            method += "+holder-on-date"
+        ref = ActorRef(
+            name=name,
+            kind=kind,
+            country=country,
+            sector=sector if not org else (sector or "IGO"),
+            org=org,
+            role=role,
+            actor_id=f"person:{person_id}" if person_id else None,
+            method=method,
+            confidence=0.9 if country or org else 0.5,
+            span=span,
+        )
+        parties = plural_parties or (term.kind == "group" and term.key in ("parties", "sides"))
+        return Mention(
+            ref=ref,
+            pieces=pieces,
+            sent=sent.index,
+            kind=kind,
+            office=office,
+            needs_country=country is None and org is None and not getattr(term, "plural", False),
+            counterpart=counterpart or (possessive and kind == "person" and country is None),
+            plural_parties=parties,
+        )
+
+    def _nationality_in(self, toks: Sequence[Tok], a: int, b: int) -> str | None:
+        for i in range(a, b):
+            dem = self.matcher.word_terms(toks[i].text, "demonym")
+            if dem:
+                return str(dem[0].key)
+        return None
+
+    def _person(
+        self, doc: ParsedDoc, sent: Sent, a: int, b: int, term: Any, on: date | None
+    ) -> Mention:
+        toks = doc.tokens
+        span = TextSpan.of(doc.text, toks[a].start, toks[b - 1].end)
+        country = None
+        role = None
+        sector = None
+        actor_id = None
+        method = "ner"
+        person = None
+        if term is not None:
+            person = self.kb.person(term.key)
+        else:
+            found = self.kb.persons_by_name(span.text)
+            if len(found) == 1:
+                person = found[0]
+        if person is not None:
+            actor_id = f"person:{person.id}"
+            country = person.country
+            method = "knowledge:person"
+            roles = self.kb.roles_of(person.id, on)
+            if roles:
+                off = self.kb.office(roles[0].office)
+                role = off.role_en if off else roles[0].office
+                sector = off.sector if off else None
+                country = roles[0].country or country
+            elif person.roles:
+                off = self.kb.office(person.roles[-1].office)
+                sector = off.sector if off else None
+        ref = ActorRef(
+            name=span.text,
+            kind="person",
+            country=country,
+            sector=sector,
+            role=role,
+            actor_id=actor_id,
+            method=method,
+            confidence=0.85 if person is not None else 0.5,
+            span=span,
+        )
+        return Mention(
+            ref=ref, pieces=[(a, b)], sent=sent.index, kind="person", needs_country=country is None
+        )
+
+    def _standalone(self, doc: ParsedDoc, sent: Sent, m: TermMatch) -> Mention | None:
+        term = m.term
+        toks = doc.tokens
+        kind = term.kind
+        surface = doc.text[m.start : m.end]
+        if not _case_ok(surface, term.text):
+            return None
+        # an ambiguous proper name counts only as a clause argument, not in passing
+        if (
+            getattr(term, "ambiguous", False)
+            and kind in ("country", "org", "region")
+            and toks[m.tok_start].pos != "PROPN"
+            and toks[m.tok_start].dep not in _ARGUMENT_DEPS
+        ):
+            return None
+        locative = _is_locative(doc, m.tok_start, sent, city=kind == "capital")
+        if kind == "demonym":
+            # a bare demonym adjective is not an actor ("la coopération japonaise" is not
+            # an act of Japan); demonyms count through the nouns they modify (phrases).
+            head = toks[m.tok_start]
+            if head.pos != "NOUN" and head.pos != "PROPN":
+                return None
+            kind = "country"
+        if kind == "capital":
+            if locative:
+                return None  # "à Bakou" is a place, handled by resolve/places.py
+            if getattr(term, "ambiguous", False) and toks[m.tok_start].dep not in (
+                "nsubj",
+                "nsubj:pass",
+            ):
+                return None
+            kind = "country"
+        span = TextSpan.of(doc.text, m.start, m.end)
+        if kind == "country":
+            ref = ActorRef(
+                name=span.text,
+                kind="country",
+                country=term.key,
+                sector="GOV",
+                actor_id=f"country:{term.key}",
+                method=f"gazetteer:{term.kind}",
+                confidence=0.8,
+                span=span,
+            )
+        elif kind == "org":
+            org = self.kb.org(term.key)
+            sector = getattr(org, "sector", None) or "IGO"
+            ref = ActorRef(
+                name=span.text,
+                kind="org",
+                org=term.key,
+                sector=sector,
+                actor_id=f"org:{term.key}",
+                method="gazetteer:org",
+                confidence=0.85,
+                span=span,
+            )
+        elif kind == "region":
+            ref = ActorRef(
+                name=span.text,
+                kind="region",
+                org=term.key,
+                sector="GOV",
+                actor_id=f"region:{term.key}",
+                method="gazetteer:region",
+                confidence=0.7,
+                span=span,
+            )
+        else:
+            return None
+        return Mention(
+            ref=ref,
+            pieces=[(m.tok_start, m.tok_end)],
+            sent=sent.index,
+            kind=kind,
+            locative=locative,
+        )
+
+
+def with_country(mention: Mention, source: ActorRef, method: str) -> Mention:
+    """A copy of ``mention`` whose actor takes nationality/identity from ``source``."""
+    ref = replace(
+        mention.ref,
+        country=source.country,
+        org=mention.ref.org or (source.org if not source.country else None),
+        actor_id=mention.ref.actor_id or source.actor_id,
+        sector=mention.ref.sector or source.sector,
+        role=mention.ref.role or source.role,
+        method=mention.ref.method + f"+{method}",
+        confidence=min(mention.ref.confidence, source.confidence) * 0.9,
+    )
+    return replace(mention, ref=ref, needs_country=False)
+
+
+def token_mention(mentions: Sequence[Mention], tok: Tok) -> Mention | None:
+    for m in mentions:
+        for a, b in m.pieces:
+            if a <= tok.i < b:
+                return m
+    return None
