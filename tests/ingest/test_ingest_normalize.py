@@ -40,16 +40,27 @@ def test_quotes_apostrophes_and_missing_spaces_kept() -> None:
     assert normalize_text(text) == text
 
 
-@given(st.text(max_size=300))
+# Every code point, lone surrogates included (JSON can carry them).
+ANY_TEXT = st.text(st.characters(blacklist_categories=()), max_size=300)
+
+
+@given(ANY_TEXT)
 def test_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
 
 
-@given(st.text(max_size=300))
+@given(ANY_TEXT)
 def test_output_is_clean(text: str) -> None:
     out = normalize_text(text)
+    out.encode("utf-8")
     assert "\r" not in out
     assert unicodedata.is_normalized("NFC", out)
     assert all(ch in "\n\t" or unicodedata.category(ch) != "Cc" for ch in out)
     assert all(not line.endswith((" ", "\t")) for line in out.split("\n"))
+
+
+def test_lone_surrogates_dropped() -> None:
+    out = normalize_text("a\ud800b\udfffc")
+    assert out == "abc"
+    out.encode("utf-8")  # encodable

@@ -62,3 +62,17 @@ def test_header_spans_are_ordered(text: str) -> None:
         for part in (dl.place, dl.date_text):
             assert part is None or dl.span.contains(part)
         assert header.body_start >= dl.span.end
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXTS)
+def test_reading_the_normalised_text_again_changes_nothing(text: str) -> None:
+    try:
+        first = article_from_text(text, id=None, origin="prop", settings=SETTINGS)
+    except InputError:
+        return
+    again = article_from_text(first.text, id=None, origin="prop", settings=SETTINGS)
+    assert again.text == first.text
+    assert again.id == first.id
+    assert spans(again) == spans(first)
+    assert again.body_start == first.body_start

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from communique.errors import EmptyInputError, RecordError, UnknownLanguageError
+from communique.errors import (
+    EmptyInputError,
+    OversizedInputError,
+    RecordError,
+    UnknownLanguageError,
+)
 from communique.ingest import InputProblem, article_from_text, iter_jsonl, read_html
 from communique.model import Article, content_id
 from communique.settings import Settings
@@ -282,3 +287,11 @@ def test_dateline_without_year_gives_no_date() -> None:
 def test_empty_after_normalisation() -> None:
     with pytest.raises(EmptyInputError):
         article_from_text("\x00\x01 \n\u200b", id=None, origin="o", settings=SETTINGS)
+
+
+def test_oversized_text() -> None:
+    with pytest.raises(OversizedInputError) as info:
+        article_from_text(
+            "x" * 101, id=None, origin="o", settings=SETTINGS.with_(max_input_bytes=100)
+        )
+    assert info.value.where == "o"

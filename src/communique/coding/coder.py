@@ -284,12 +284,27 @@ class DocumentCoder:
                 if resolved is not None:
                     sources = [resolved[0]]
                     trace.append(resolved[1])
-            # first person inside a quotation -> the quote's speaker
-            sources = [self._speaker_if_first_person(doc, s, cand, quotes) or s for s in sources]
             if cand.predicate.pos in ("NOUN", "PROPN") and all(s.key == "unknown" for s in sources):
                 self._drop(cand, "nominal event without a named agent")
                 continue  # a nominal event needs a named agent ("le soutien de X")
             targets = [self._counterpart(m, sources, state) for m in args.targets]
+            if cand.spec.type in ALLEGEABLE_TYPES and not modes.negated:
+                # reported by a speaker: also the speaker's accusation, made when speaking
+                # (the publication date) unless the sentence dates the act itself
+                speech_when = (
+                    DateRef(
+                        _iso(article.published),
+                        "day" if article.published else None,
+                        "published: when the speaker spoke",
+                    )
+                    if modes.historical
+                    else self._date(doc, sent, cand, date_mentions, article, modes, False, kids)
+                )
+                out.extend(
+                    self._allegation(
+                        doc, sent, cand, sources, mentions, kids, state, speech_when, evidence
+                    )
+                )
             etype, mode, alt = cand.spec.type, cand.spec.mode, None
             if cand.trigger.i in governed_types and etype == "AGREE":
                 alt = governed_types[cand.trigger.i]
@@ -355,25 +370,6 @@ class DocumentCoder:
                 alt, etype, mode, future = etype, "CONCEDE", None, False
                 trace.append("announced retreat: coded CONCEDE")
             when = self._date(doc, sent, cand, date_mentions, article, modes, future, kids)
-            if etype in ALLEGEABLE_TYPES and not modes.negated:
-                speech_when = DateRef(
-                    _iso(article.published),
-                    "day" if article.published else None,
-                    "published: when the speaker spoke",
-                )
-                out.extend(
-                    self._allegation(
-                        doc,
-                        sent,
-                        cand,
-                        sources,
-                        mentions,
-                        kids,
-                        state,
-                        speech_when if modes.historical else when,
-                        evidence,
-                    )
-                )
             if modes.historical and not t.keep_historical:
                 self._drop(cand, "background (historical)")
                 continue
@@ -453,8 +449,9 @@ class DocumentCoder:
         word = fold(pron.text)
         if word in _FIRST_PERSON:
             q = _quote_at(quotes, pron.start)
-            if q is not None and q.speaker is not None:
-                return q.speaker, f"'{pron.text}' in a quotation: the speaker"
+            speaker = self._speaker(q, state)
+            if speaker is not None:
+                return speaker, f"'{pron.text}' in a quotation: the speaker"
             return None
         if word in _THIRD_PERSON:
             before = [
@@ -474,13 +471,18 @@ class DocumentCoder:
                 return p, f"'{pron.text}': the last person named ({p.name})"
         return None
 
-    def _speaker_if_first_person(
-        self, doc: ParsedDoc, actor: ActorRef, cand: Candidate, quotes: list[Quote]
-    ) -> ActorRef | None:
-        if actor.span is None or fold(actor.span.text) not in _FIRST_PERSON:
+    def _speaker(self, q: Quote | None, state: Discourse) -> ActorRef | None:
+        """The quote's speaker, resolved against what the article said before (the
+        attribution often names the speaker by a bare name or title after the quote)."""
+        if q is None or q.speaker is None:
             return None
-        q = _quote_at(quotes, actor.span.start)
-        return q.speaker if q else None
+        sp = q.speaker
+        if sp.key != "unknown":
+            return sp
+        prior = state.same_name(sp.name)
+        if prior is not None:
+            return prior
+        return sp
 
     def _counterpart(self, m: Mention, sources: list[ActorRef], state: Discourse) -> ActorRef:
         if not (m.counterpart and m.needs_country):
@@ -509,7 +511,7 @@ class DocumentCoder:
                 and not m.locative
             ]
             if before:
-                return before[-1].ref
+                return max(before, key=lambda m: m.end).ref
         return None
 
     def _parties_in_object(

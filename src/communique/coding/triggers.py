@@ -134,7 +134,7 @@ def find_candidates(
             # Participles tagged ADJ ("signé") still act as verbs.
             for key in (lemma,):
                 for spec in _verb_specs(verbs, key):
-                    first, *rest = spec.lemma.split(" ")
+                    rest = spec.lemma.split(" ")[1:]
                     end = _multiword_end(doc, sent, tok, rest)
                     if end is None:
                         continue

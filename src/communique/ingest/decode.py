@@ -7,6 +7,7 @@ The encoding actually used is returned with the text so that readers can record 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from communique.errors import (
@@ -20,6 +21,8 @@ from communique.settings import Settings
 # C0 control bytes that never occur in text files: everything below 0x20 except tab, line
 # feed, vertical tab, form feed and carriage return, plus DEL. NUL is among them.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+# The same in decoded text, plus the C1 controls (U+0080-U+009F).
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 # UTF-16 text saved without a byte-order mark has a NUL in almost every other byte (all
 # Latin-script characters have a zero high byte). 90% leaves room for a few non-Latin
@@ -56,10 +59,7 @@ def _control_share_text(text: str) -> float:
     """Share of C0 (except whitespace) and C1 control characters in decoded text."""
     if not text:
         return 0.0
-    bad = sum(
-        1 for ch in text if (ord(ch) < 0x20 and ch not in "\t\n\v\f\r") or 0x7F <= ord(ch) <= 0x9F
-    )
-    return bad / len(text)
+    return (len(text) - len(_CONTROL_CHARS.sub("", text))) / len(text)
 
 
 def _looks_like_bomless_utf16(data: bytes) -> bool:

@@ -4,7 +4,8 @@ Decisions:
 * line breaks: ``\\r\\n`` and ``\\r`` become ``\\n``; so do the other characters that
   ``str.splitlines`` treats as line breaks (vertical tab, form feed, NEL, U+2028/U+2029),
   so that "one line" means the same thing everywhere;
-* the other C0/C1 control characters (NUL included) are dropped, tab is kept;
+* the other C0/C1 control characters (NUL included) are dropped, tab is kept; so are lone
+  surrogates (a JSON "\\ud800" escape), which no encoder would accept downstream;
 * invisible format characters that carry no text (zero-width space, word joiner, stray
   byte-order marks, soft hyphens) are dropped, so "coopé\\u00adration" matches "coopération";
   joiners that some scripts need (U+200C, U+200D) are kept;
@@ -26,7 +27,9 @@ import re
 import unicodedata
 
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_DROPPED = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff]")
+_DROPPED = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff\ud800-\udfff]"
+)
 _SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 

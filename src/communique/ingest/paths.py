@@ -44,14 +44,14 @@ def walk(folder: Path) -> Iterator[Path | InputProblem]:
     """Files under ``folder`` in a fixed order, without recursion (deep trees are fine);
     a sub-folder that cannot be listed gives an InputProblem and the walk goes on."""
     stack: list[Iterator[os.DirEntry[str]]] = []
-    pending: list[str] = [str(folder)]
-    while pending or stack:
-        if pending:
-            where = pending.pop()
+    to_list: str | None = str(folder)
+    while to_list is not None or stack:
+        if to_list is not None:
             try:
-                stack.append(_listing(where))
+                stack.append(_listing(to_list))
             except OSError as exc:
-                yield InputProblem(where, _unreadable(Path(where), exc))
+                yield InputProblem(to_list, _unreadable(Path(to_list), exc))
+            to_list = None
             continue
         entry = next(stack[-1], None)
         if entry is None:
@@ -59,7 +59,7 @@ def walk(folder: Path) -> Iterator[Path | InputProblem]:
         elif entry.name.startswith("."):
             continue
         elif entry.is_dir(follow_symlinks=False):
-            pending.append(entry.path)
+            to_list = entry.path
         elif entry.is_file():
             yield Path(entry.path)
 

@@ -30,7 +30,7 @@ from communique.errors import (
     OversizedInputError,
     RecordError,
 )
-from communique.ingest.decode import check_size, decode_bytes
+from communique.ingest.decode import decode_bytes
 from communique.ingest.langid import (
     AUTO,
     MIN_LANGID_CONFIDENCE,
@@ -81,20 +81,21 @@ def parse_published(value: str) -> tuple[date | None, str | None]:
 # ---------------------------------------------------------------- text -> Article
 
 
-def checked_lang_argument(lang: str | None) -> str | None:
-    """A caller's language argument: None for None/"auto" (detect), else the code of an
-    installed pack. Raises UnknownLanguageError before any input is read."""
+def checked_lang_argument(lang: str | None, where: str | None = "lang argument") -> str | None:
+    """A language argument: None for None/"auto" (detect), else the code of an installed
+    pack. Raises UnknownLanguageError."""
     if lang is None or lang.strip().lower() == AUTO:
         return None
-    return check_language(lang, where="lang argument")
+    return check_language(lang, where=where)
 
 
 def _resolve_lang(
     text: str, lang: str | None, origin: str | None, settings: Settings, meta: dict[str, str]
 ) -> str:
-    if lang is not None and lang.strip().lower() != AUTO:
+    given = checked_lang_argument(lang, where=origin)
+    if given is not None:
         meta["lang_detected"] = "given"
-        return check_language(lang, where=origin)
+        return given
     detected, confidence = detect_language(text, installed_languages())
     meta["lang_confidence"] = f"{confidence:.2f}"
     if detected is None or confidence < MIN_LANGID_CONFIDENCE:
@@ -126,8 +127,14 @@ def article_from_text(
     explicit date) wins over ``published_month`` (metadata), which wins over the
     dateline. Raises EmptyInputError, OversizedInputError or UnknownLanguageError.
     """
-    if len(text) > settings.max_input_bytes:  # characters: a lower bound on the bytes
-        check_size(len(text), origin=origin or "<text>", settings=settings)
+    # Characters, a lower bound on the bytes: readers have checked the bytes already.
+    if len(text) > settings.max_input_bytes:
+        raise OversizedInputError(
+            f"the text has {len(text):,} characters, more than max_input_bytes "
+            f"({settings.max_input_bytes:,})",
+            where=origin,
+            hint="split it into one dispatch per record, or raise max_input_bytes",
+        )
     normalised = normalize_text(text)
     if not normalised:
         raise EmptyInputError(

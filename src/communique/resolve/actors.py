@@ -290,6 +290,7 @@ class ActorResolver:
                 if cand is not None:
                     if j > 0 and toks[j - 1].text == ",":
                         name_span = cand
+                        end = j - 1  # the complement runs up to the name's comma
                     break
                 j += 1
         if name_span is None:
