@@ -409,12 +409,6 @@ def test_explicit_lang_without_a_model_is_a_typed_error(tmp_path: Path, command:
         assert not store.exists() or stored_ids(store) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an article detected as English aborts the whole run with exit 2 "
-    "(communique.pipeline.Coder._state raises UnknownLanguageError) instead of being "
-    "skipped like any other unreadable input",
-)
 def test_detected_language_without_a_model_is_skipped(tmp_path: Path) -> None:
     english = write(tmp_path / "english.txt", ENGLISH)
     result = run("extract", english)
@@ -540,11 +534,6 @@ def test_jsonl_with_one_bad_line_stores_the_good_lines_events(
 
 
 @pytest.mark.model
-@pytest.mark.xfail(
-    strict=False,
-    reason="BUG (see test_detected_language_without_a_model_is_skipped), and the pipeline "
-    "is in progress",
-)
 def test_english_file_beside_french_ones_is_skipped_not_fatal(
     tmp_path: Path, real_coder: Any
 ) -> None:

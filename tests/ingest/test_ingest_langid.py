@@ -19,6 +19,9 @@ EN = (
     "agreed on a schedule of meetings for the coming year, which will be published soon."
 )
 
+# Detection needs both languages to have a model configured (the model itself is not loaded).
+BILINGUAL = Settings().with_(models={"fr": "fr_core_news_md", "en": "en_core_web_sm"})
+
 
 def test_both_packs_installed() -> None:
     assert {"fr", "en"} <= set(installed_languages())
@@ -42,14 +45,14 @@ def test_no_function_words() -> None:
 
 def test_short_text_falls_back_to_default() -> None:
     article = article_from_text(
-        "Sommet à Astana", id="x", origin="t", settings=Settings(default_lang="en")
+        "Sommet à Astana", id="x", origin="t", settings=BILINGUAL.with_(default_lang="en")
     )
     assert article.lang == "en"
     assert article.meta["lang_detected"] == "fallback"
 
 
 def test_auto_detects() -> None:
-    article = article_from_text(EN, id="x", origin="t", settings=Settings(), lang="auto")
+    article = article_from_text(EN, id="x", origin="t", settings=BILINGUAL, lang="auto")
     assert article.lang == "en"
     assert article.meta["lang_detected"] == "detected"
 

@@ -97,7 +97,8 @@ def test_jsonl_duplicate_ids(tmp_path: Path) -> None:
 
 def test_jsonl_explicit_arguments_win(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [{"id": "a", "text": BODY, "published": "2020-01-01"}])
-    (article,) = iter_jsonl(path, settings=SETTINGS, published=date(2024, 1, 2), lang="en")
+    bilingual = SETTINGS.with_(models={"fr": "fr_core_news_md", "en": "en_core_web_sm"})
+    (article,) = iter_jsonl(path, settings=bilingual, published=date(2024, 1, 2), lang="en")
     assert isinstance(article, Article)
     assert article.published == date(2024, 1, 2)
     assert article.lang == "en"

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
-from communique.errors import InputError, UnsupportedFormatError
+from communique.errors import InputError, UnknownLanguageError, UnsupportedFormatError
 from communique.ingest.decode import check_size
 from communique.ingest.readers import (
     InputProblem,
@@ -112,6 +112,12 @@ def read_paths(
     an unknown ``lang`` raises UnknownLanguageError before anything is read.
     """
     lang = checked_lang_argument(lang)
+    if lang is not None and lang not in settings.models:
+        raise UnknownLanguageError(
+            f"no spaCy model is configured for language {lang!r}",
+            where="--lang",
+            hint=f"models are configured for {', '.join(sorted(settings.models))}",
+        )
     for given in paths:
         path = Path(given)
         try:

@@ -29,6 +29,7 @@ from communique.errors import (
     InputError,
     OversizedInputError,
     RecordError,
+    UnknownLanguageError,
 )
 from communique.ingest.decode import decode_bytes
 from communique.ingest.langid import (
@@ -145,6 +146,15 @@ def article_from_text(
     info: dict[str, str] = dict(meta or {})
     header = parse_header(normalised, vocab)
     code = _resolve_lang(normalised, lang, origin, settings, info)
+    if code not in settings.models:
+        # detected or declared in a language the coder has no model for: skip this input,
+        # not the run
+        raise UnknownLanguageError(
+            f"the dispatch is in {code!r}, which has no spaCy model configured",
+            where=origin,
+            hint=f"models are configured for {', '.join(sorted(settings.models))}; add one "
+            "to Settings.models or leave this input out",
+        )
     if isinstance(published, datetime):
         published = published.date()
     if published is not None:
