@@ -172,14 +172,8 @@ class PlaceVocabulary:
     capital_links: frozenset[tuple[str, ...]]
     capital_articles: frozenset[str]
     capital_adjectives: bool
-
-    @property
-    def longest_locative(self) -> int:
-        return max((len(w) for w in self.locatives), default=0)
-
-    @property
-    def longest_link(self) -> int:
-        return max((len(w) for w in self.capital_links), default=0)
+    longest_locative: int  # words in the longest locative phrase
+    longest_link: int  # words in the longest capital_of link
 
 
 class Gazetteer:
@@ -500,7 +494,7 @@ def _read_yaml(path: Path, lang_hint: str) -> Any:
     if not path.is_file():
         raise _error(path, None, "place vocabulary file is missing", lang_hint)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except UnicodeDecodeError as exc:
         raise _error(path, None, f"not UTF-8 text ({exc.reason})", "save it as UTF-8") from exc
     except yaml.YAMLError as exc:
@@ -548,7 +542,10 @@ def read_place_pack(
     adjectives = capital.get("adjectives", False)
     if not isinstance(adjectives, bool):
         raise _error(
-            path, capital.key_lines.get("adjectives"), "adjectives must be true or false", ""
+            path,
+            capital.key_lines.get("adjectives"),
+            f"adjectives must be true or false, not {adjectives!r}",
+            "write adjectives: true or adjectives: false",
         )
     links: set[tuple[str, ...]] = set()
     for words in _phrases(path, capital, "links"):
@@ -564,6 +561,8 @@ def read_place_pack(
         capital_links=frozenset(links),
         capital_articles=_words(path, capital, "articles"),
         capital_adjectives=adjectives,
+        longest_locative=max((len(w) for w in locatives), default=0),
+        longest_link=max((len(w) for w in links), default=0),
     )
     return exonyms, vocabulary
 
