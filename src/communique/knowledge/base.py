@@ -30,10 +30,14 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
+    """An international organisation (country None) or a non-state group with a country of
+    allegiance (an armed group, a party, an outlet)."""
+
     code: str
     name_en: str
     sector: str
     members: tuple[str, ...] = ()
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import yaml
 
 from communique.errors import DataFileError
-from communique.textfold import fold_key
 
 DATA_DIR = Path(__file__).parent / "data"
 PACKS_DIR = Path(__file__).parent.parent / "langpacks"
@@ -67,26 +67,15 @@ _EXONYM_KEYS = frozenset({"id", "name"})
 _CAPITAL_KEYS = frozenset({"heads", "determiners", "links", "articles", "adjectives"})
 
 # Letters that accent stripping leaves alone but that plain-ASCII spellings replace
-# ("Łódź" is written "Lodz", "Tórshavn" stays, "Ærø" is "Aero").
+# ("Łódź" is written "Lodz", "Ærø" "Aero"). Applied after case folding, so lower case only.
 _LETTER_FOLDS = str.maketrans(
-    {
-        "ł": "l",
-        "ø": "o",
-        "đ": "d",
-        "ħ": "h",
-        "ı": "i",
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "þ": "th",
-        "ð": "d",
-        "ŋ": "ng",
-        "ʻ": "'",
-        "ʿ": "'",
-        "ʾ": "'",
-    }
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
 )
-_DROP = str.maketrans({"'": None, ".": None, "-": " "})
+# Apostrophes and dots vanish ("N'Djamena" = "Ndjamena", "St. George's" = "St Georges");
+# dashes separate words ("Addis-Abeba" = "Addis Abeba").
+_APOSTROPHES = "'’‘`´ʼ′ʻʿʾ"
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+_DROP = str.maketrans({**dict.fromkeys(_APOSTROPHES + ".", None), **dict.fromkeys(_DASHES, " ")})
 
 # A word: letters, possibly joined by hyphens or apostrophes ("Addis-Abeba", "N'Djamena").
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011'’ʼ][^\W\d_]+)*")
@@ -96,8 +85,13 @@ _ELISION = re.compile(r"^([^\W\d_]+)['’ʼ]")
 
 def fold_place_name(name: str) -> str:
     """The matching key of a place name: "Addis-Abeba" -> "addis abeba",
-    "N'Djamena" -> "ndjamena", "ŁÓDŹ" -> "lodz"."""
-    return " ".join(fold_key(name).translate(_LETTER_FOLDS).translate(_DROP).split())
+    "N'Djamena" -> "ndjamena", "ŁÓDŹ" -> "lodz", "İzmir" -> "izmir"."""
+    bare = name.casefold()
+    if not bare.isascii():
+        decomposed = unicodedata.normalize("NFKD", bare)
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        bare = bare.translate(_LETTER_FOLDS)
+    return " ".join(bare.translate(_DROP).split())
 
 
 class Token(NamedTuple):
@@ -378,7 +372,7 @@ def _parse_row(path: Path, number: int, row: dict[str, str]) -> PlaceEntry:
         raise _error(path, number, f"place_id {place_id!r} is not a number", "use the GeoNames id")
     name, ascii_name = row["name"], row["ascii_name"]
     for column, value in (("name", name), ("ascii_name", ascii_name)):
-        if not value or value != value.strip() or not fold_place_name(value):
+        if value != value.strip() or not any(ch.isalpha() for ch in value):
             raise _error(
                 path, number, f"{column} {value!r} is empty or padded", "write the place's name"
             )
@@ -479,12 +473,17 @@ def _construct_list(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _LinedL
     return out
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about ten times faster), else PyYAML's own;
+# either way the constructors below run in Python and see line marks.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader whose mappings and sequences carry line numbers; refuses duplicate keys
     and non-text keys (YAML 1.1 reads an unquoted ``no`` or ``on`` as a boolean)."""
 
-    yaml_constructors = {
-        **yaml.SafeLoader.yaml_constructors,
+    yaml_constructors: ClassVar[dict[Any, Any]] = {
+        **_BaseLoader.yaml_constructors,
         "tag:yaml.org,2002:map": _construct_map,
         "tag:yaml.org,2002:seq": _construct_list,
     }

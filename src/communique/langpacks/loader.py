@@ -101,6 +101,7 @@ class LanguagePack:
     happen_verbs: frozenset[str]
     speech_verbs: frozenset[str]
     agreement_nouns: frozenset[str]
+    receive_verbs: frozenset[str]
     modality: Modality
     contexts: tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -457,6 +458,7 @@ def load_pack(lang: str, pack_dir: Path | None = None) -> LanguagePack:
         happen_verbs=frozenset(_words(data.get("happen_verbs"), where, "happen_verbs")),
         speech_verbs=frozenset(_words(data.get("speech_verbs"), where, "speech_verbs")),
         agreement_nouns=frozenset(_words(data.get("agreement_nouns"), where, "agreement_nouns")),
+        receive_verbs=frozenset(_words(data.get("receive_verbs"), where, "receive_verbs")),
         modality=modality,
         contexts=contexts,
     )

@@ -59,7 +59,8 @@ class Mention:
     needs_country: bool = False  # a title with no nationality in the sentence
     counterpart: bool = False  # "son homologue": resolved against the other party
     plural_parties: bool = False  # "les deux parties"
-    members: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)  # ISO3 of coordinated nationalities
+    group: str | None = None  # group key for group nouns ("government", "army"...)
 
     @property
     def start(self) -> int:
@@ -207,6 +208,7 @@ class ActorResolver:
         k = m.tok_end
         limit = min(sent.tok_end, m.tok_end + MAX_TITLE_COMPLEMENT)
         consumed: list[TermMatch] = []
+        members: list[str] = []
         name_span: tuple[int, int, Any] | None = None
         while k < limit:
             t = toks[k]
@@ -223,6 +225,8 @@ class ActorResolver:
                 if mm.term.kind == "group" and not _genitive_before(toks, k, sent):
                     break
                 consumed.append(mm)
+                if mm.term.kind in ("country", "demonym"):
+                    members.append(mm.term.key)
                 if mm.term.kind in ("country", "demonym") and country is None and org is None:
                     country = mm.term.key
                 elif mm.term.kind in ("org", "region") and country is None and org is None:
@@ -237,7 +241,7 @@ class ActorResolver:
             if t.text == ",":
                 # a comma continues the phrase only inside a list of complements
                 nxt = k + 1
-                while nxt < limit and toks[nxt].pos == "DET":
+                while nxt < limit and (toks[nxt].pos == "DET" or fold(toks[nxt].text) in _GENITIVE):
                     nxt += 1
                 nm = next((x for x in matches if x.tok_start == nxt), None)
                 if nm is not None and nm.term.kind in ("region", "country", "org") and country:
@@ -246,7 +250,7 @@ class ActorResolver:
                 break
             if t.lemma == "et" and k + 1 < limit:
                 nxt = k + 1
-                while nxt < limit and toks[nxt].pos == "DET":
+                while nxt < limit and (toks[nxt].pos == "DET" or fold(toks[nxt].text) in _GENITIVE):
                     nxt += 1
                 nm = next((x for x in matches if x.tok_start == nxt), None)
                 if nm is None or nm.term.kind in ("title", "group"):
@@ -254,6 +258,9 @@ class ActorResolver:
             k += 1
             if t.pos in ("NOUN", "ADJ", "PROPN", "ADP", "DET", "CCONJ"):
                 end = k
+        # an organisation the title names itself ("commissaire européen")
+        if country is None and org is None and getattr(term, "org", None):
+            org = term.org
         # a nationality inside the title itself ("ministre japonais des Affaires étrangères")
         if country is None and org is None:
             country = self._nationality_in(toks, m.tok_start, m.tok_end)
@@ -365,6 +372,8 @@ class ActorResolver:
             needs_country=country is None and org is None and not getattr(term, "plural", False),
             counterpart=counterpart or (possessive and kind == "person" and country is None),
             plural_parties=parties,
+            members=sorted(set(members), key=members.index) if len(set(members)) > 1 else [],
+            group=term.key if term.kind == "group" else None,
         )
 
     def _nationality_in(self, toks: Sequence[Tok], a: int, b: int) -> str | None:
@@ -465,10 +474,11 @@ class ActorResolver:
             )
         elif kind == "org":
             org = self.kb.org(term.key)
-            sector = getattr(org, "sector", None) or "IGO"
+            sector = getattr(term, "sector", None) or getattr(org, "sector", None) or "IGO"
             ref = ActorRef(
                 name=span.text,
                 kind="org",
+                country=getattr(org, "country", None),
                 org=term.key,
                 sector=sector,
                 actor_id=f"org:{term.key}",
