@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def check_spans(text: str, found: list[Place], start: int, end: int) -> None:
         assert start <= place.span.start < place.span.end <= end
     spans = [p.span for p in found if p.span is not None]
     assert spans == sorted(spans, key=lambda s: s.start)
-    assert all(not a.overlaps(b) for a, b in zip(spans, spans[1:], strict=False))
+    assert all(not a.overlaps(b) for a, b in pairwise(spans))
 
 
 def test_a_bakou(fr: Gazetteer) -> None:

@@ -236,7 +236,45 @@ def find_arguments(
             targets = [after[0]]
             conf *= LINEAR_TARGET_FACTOR
             trace.append("target: nearest actor after the trigger (parse gave no complement)")
+    sources = _with_coordinated(doc, sources, mentions)
+    targets = _with_coordinated(doc, targets, [m for m in mentions if m not in sources])
     return Arguments(sources, targets, source_pronoun, relative_head, conf, trace)
+
+
+# Words that may separate two coordinated actors ("X et Y", "X, Y et Z", "X ainsi que Y").
+_COORD = frozenset({",", "et", "ainsi", "que", "ou", "la", "le", "les", "l'"})
+
+
+def _with_coordinated(
+    doc: ParsedDoc, chosen: list[Mention], mentions: Sequence[Mention]
+) -> list[Mention]:
+    """Add the actors coordinated with the chosen ones, read off the text: the parser often
+    misattaches the first conjunct ("Le Kazakhstan et l'Ouzbékistan ont signé")."""
+    if not chosen:
+        return chosen
+    out = list(chosen)
+    ordered = sorted(mentions, key=lambda m: m.start)
+    changed = True
+    while changed:
+        changed = False
+        for m in ordered:
+            if m in out or m.locative:
+                continue
+            for c in list(out):
+                lo, hi = (m.end, c.start) if m.end <= c.start else (c.end, m.start)
+                if hi < lo:
+                    continue
+                words = fold(doc.text[lo:hi]).replace(",", " , ").split()
+                if (
+                    words
+                    and len(words) <= 3
+                    and all(w in _COORD for w in words)
+                    and ("et" in words or "," in words)
+                ):
+                    out.append(m)
+                    changed = True
+                    break
+    return sorted(out, key=lambda m: m.start)
 
 
 def lemma_in(tok: Tok, words: frozenset[str]) -> bool:

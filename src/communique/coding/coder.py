@@ -478,7 +478,7 @@ class DocumentCoder:
                         quad=tinfo["quad"],
                         intensity=float(tinfo["intensity"]),
                         sentence_index=sent.index,
-                        trace=tuple(trace),
+                        trace=tuple(trace) + _resolution_lines(s, x, when, where),
                     )
                 )
             if etype == "CONSULT" and pairs and pairs[0][1] is not None:
@@ -898,6 +898,26 @@ def _unique(actors: Sequence[ActorRef]) -> list[ActorRef]:
         ):
             out.append(a)
     return out
+
+
+def _actor_line(role: str, a: ActorRef) -> str:
+    where = f" at [{a.span.start}:{a.span.end}]" if a.span else ""
+    return f"{role} '{a.name}'{where} -> {a.key} ({a.sector or '?'}) by {a.method or '?'}"
+
+
+def _resolution_lines(
+    s: ActorRef, x: ActorRef | None, when: DateRef, where: Place | None
+) -> tuple[str, ...]:
+    """How each argument was resolved, for `explain`."""
+    lines = [_actor_line("source", s)]
+    if x is not None:
+        lines.append(_actor_line("target", x))
+    lines.append(
+        f"date {when.value or 'unknown'} ({when.precision or '-'}) by {when.method or '?'}"
+    )
+    if where is not None:
+        lines.append(f"place '{where.name}' ({where.country}) by {where.method or '?'}")
+    return tuple(lines)
 
 
 def _expand(m: Mention) -> list[ActorRef]:

@@ -20,6 +20,9 @@ from communique.textfold import fold, fold_key
 _REFLEXIVE = frozenset({"se", "s'", "me", "m'", "te", "t'", "nous", "vous"})
 # Dependency labels of a verb's object phrase, where `objects:` constraints are checked.
 _OBJECT_DEPS = frozenset({"obj", "nsubj:pass", "obl:arg", "iobj", "xcomp", "obl", "obl:mod"})
+# Labels under which a predicative noun is the complement of its light verb; the parser
+# often gives "obl:arg" or "obl" where "obj" is meant ("a imposé lundi de nouvelles sanctions").
+_LIGHT_OBJECT_DEPS = frozenset({"obj", "nsubj:pass", "obl:arg", "obl", "obl:mod", "xcomp"})
 # How many tokens after a multi-word trigger's first word its other words may appear.
 MULTIWORD_WINDOW = 4
 
@@ -257,7 +260,7 @@ def _noun_candidate(
         return Candidate(spec, tok, head, end, light=head)
     if (
         head is not None
-        and via.dep in ("obj", "nsubj:pass")
+        and via.dep in _LIGHT_OBJECT_DEPS
         and fold_key(head.lemma) in pack.light_verbs
     ):
         return Candidate(spec, tok, head, end, light=head)

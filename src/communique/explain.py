@@ -1,0 +1,68 @@
+"""The library side of `explain`: fetch an event with its article and render the trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from communique.errors import StoreError
+
+# Marks around the trigger inside the evidence sentence (plain text, safe in any terminal).
+TRIGGER_OPEN, TRIGGER_CLOSE = "[[", "]]"
+
+
+def explain_event(store_path: Path | str, event_id: str) -> dict[str, Any]:
+    from communique.store import open_store
+
+    with open_store(store_path, read_only=True) as store:
+        found = store.get_event(event_id)
+    if found is None:
+        raise StoreError(
+            f"no event {event_id!r} in the store",
+            where=str(store_path),
+            hint="list ids with `communique events --format jsonl`",
+        )
+    return found
+
+
+def mark_trigger(row: dict[str, Any]) -> str:
+    ev = row["evidence"]
+    trig = row.get("trigger") or {}
+    text = ev["text"]
+    a = (trig.get("start") or 0) - ev["start"]
+    b = (trig.get("end") or 0) - ev["start"]
+    if 0 <= a < b <= len(text):
+        return text[:a] + TRIGGER_OPEN + text[a:b] + TRIGGER_CLOSE + text[b:]
+    return text
+
+
+def _actor(a: dict[str, Any] | None) -> str:
+    if not a:
+        return "-"
+    key = a.get("country") or a.get("org") or "unknown"
+    role = f", {a['role']}" if a.get("role") else ""
+    return f"{a.get('name')} [{key}, {a.get('sector') or '?'}{role}]"
+
+
+def render_explanation(row: dict[str, Any]) -> str:
+    art = row.get("article") or {}
+    flags = [f for f in ("negated", "future", "historical", "hypothetical", "joint") if row.get(f)]
+    lines = [
+        f"event     {row['event_id']} (mention {row['mention_id']})",
+        f"type      {row['type']}"
+        + (f" / {row['mode']}" if row.get("mode") else "")
+        + (f" (also acceptable: {row['alt_type']})" if row.get("alt_type") else "")
+        + (f"  flags: {', '.join(flags)}" if flags else ""),
+        f"source    {_actor(row.get('source'))}",
+        f"target    {_actor(row.get('target'))}",
+        f"date      {row.get('date') or 'unknown'} ({row.get('date_precision') or '-'})",
+        f"place     {(row.get('location') or {}).get('name') or '-'}",
+        f"rule      {row['rule']}  confidence {row['confidence']}  coder {row['coder_version']}",
+        f"article   {art.get('id')}  published {art.get('published') or art.get('published_month') or '-'}"
+        f"  origin {art.get('origin') or '-'}",
+        f"evidence  [{row['evidence']['start']}:{row['evidence']['end']}]",
+        "  " + mark_trigger(row),
+        "how it was resolved:",
+    ]
+    lines += [f"  - {step}" for step in row.get("trace") or []]
+    return "\n".join(lines)
