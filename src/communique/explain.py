@@ -47,6 +47,7 @@ def _actor(a: dict[str, Any] | None) -> str:
 def render_explanation(row: dict[str, Any]) -> str:
     art = row.get("article") or {}
     flags = [f for f in ("negated", "future", "historical", "hypothetical", "joint") if row.get(f)]
+    published = art.get("published") or art.get("published_month") or "-"
     lines = [
         f"event     {row['event_id']} (mention {row['mention_id']})",
         f"type      {row['type']}"
@@ -58,8 +59,7 @@ def render_explanation(row: dict[str, Any]) -> str:
         f"date      {row.get('date') or 'unknown'} ({row.get('date_precision') or '-'})",
         f"place     {(row.get('location') or {}).get('name') or '-'}",
         f"rule      {row['rule']}  confidence {row['confidence']}  coder {row['coder_version']}",
-        f"article   {art.get('id')}  published {art.get('published') or art.get('published_month') or '-'}"
-        f"  origin {art.get('origin') or '-'}",
+        f"article   {art.get('id')}  published {published}  origin {art.get('origin') or '-'}",
         f"evidence  [{row['evidence']['start']}:{row['evidence']['end']}]",
         "  " + mark_trigger(row),
         "how it was resolved:",
