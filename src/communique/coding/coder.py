@@ -378,16 +378,20 @@ class DocumentCoder:
                 if etype == "CONSULT":
                     mode = mode or "visit"
                 trace.append("receive verb: the giver in the object phrase is the source")
+            # Domestic groups of unstated nationality (protesters, police, soldiers) belong
+            # to the country where the event happens (CODING.md's convention for
+            # protesters, applied to every group noun).
+            place_country = next((p.country for p in places if p.country), None) or (
+                dateline_place.country if dateline_place else None
+            )
+            if place_country:
+                sources = [_localise(x, place_country) for x in sources]
+                targets = [_localise(x, place_country) for x in targets]
+            # An unresolved person or title ("le ministre", "le juge") is no actor a user can
+            # query; a named group without nationality still is ("des hommes armés").
+            sources = [x for x in sources if x.key != "unknown" or x.kind == "group"]
+            targets = [x for x in targets if x.key != "unknown" or x.kind == "group"]
             if etype == "PROTEST":
-                place_country = next((p.country for p in places if p.country), None) or (
-                    dateline_place.country if dateline_place else None
-                )
-                if sources and all(x.key == "unknown" for x in sources) and place_country:
-                    sources = [
-                        replace(x, country=place_country, method=x.method + "+protest-place")
-                        for x in sources
-                    ]
-                    trace.append("protesters of unstated nationality: the country of the protest")
                 if not targets and sources and sources[0].country:
                     c = sources[0].country
                     targets = [
@@ -803,7 +807,13 @@ class DocumentCoder:
             mentions = self.t.find_dates(doc.text, lo, hi, article.published, "future")
         if mentions:
             pos = cand.trigger.start
-            best = min(mentions, key=lambda m: abs(m.span.start - pos))
+            best = min(
+                mentions,
+                key=lambda m: (
+                    _attachment_depth(doc, sent, m.span.start, cand),
+                    abs(m.span.start - pos),
+                ),
+            )
             return best.ref
         if modes.future and not future:
             return DateRef(
@@ -856,6 +866,27 @@ def _same_clause(doc: ParsedDoc, sent: Sent, pos: int, cand: Candidate) -> bool:
     return True
 
 
+# Parse steps beyond which a date counts as attached indirectly (inside a noun's
+# modifier, e.g. "le cessez-le-feu entré en vigueur le 3 août").
+_DIRECT_DEPTH = 2
+
+
+def _attachment_depth(doc: ParsedDoc, sent: Sent, pos: int, cand: Candidate) -> int:
+    """0 when the date hangs directly off the predicate (or its light verb), 1 otherwise."""
+    tok = next((t for t in doc.sent_tokens(sent) if t.start <= pos < t.end), None)
+    if tok is None:
+        return 1
+    targets = {cand.predicate.i} | ({cand.light.i} if cand.light else set())
+    t = tok
+    for _ in range(_DIRECT_DEPTH + 1):
+        if t.i in targets:
+            return 0
+        if t.head == t.i:
+            break
+        t = doc.tokens[t.head]
+    return 1
+
+
 def _sentence_stop(tail: str) -> int:
     m = re.search(r"[.!?](\s|$)", tail)
     return m.end() if m else len(tail)
@@ -898,6 +929,14 @@ def _unique(actors: Sequence[ActorRef]) -> list[ActorRef]:
         ):
             out.append(a)
     return out
+
+
+def _localise(a: ActorRef, country: str) -> ActorRef:
+    if a.kind != "group" or a.key != "unknown":
+        return a
+    return replace(
+        a, country=country, method=a.method + "+country-of-the-place", confidence=a.confidence * 0.8
+    )
 
 
 def _actor_line(role: str, a: ActorRef) -> str:
