@@ -41,13 +41,19 @@ def _score(name: str, coder) -> float:  # type: ignore[no-untyped-def]
     if name == "seeds":
         if not (SEEDS / "gold.jsonl").is_file():
             pytest.skip("../shared/seeds is not beside the repository")
-        report = evaluate_files(SEEDS / "gold.jsonl", texts_dir=SEEDS, docs_path=None,
-                                settings=settings, coder=coder)
+        report = evaluate_files(
+            SEEDS / "gold.jsonl", texts_dir=SEEDS, docs_path=None, settings=settings, coder=coder
+        )
     else:
         part = name.split("-", 1)[1]
         folder = GOLDEN / "fr" / part
-        report = evaluate_files(folder / "gold.jsonl", texts_dir=None,
-                                docs_path=folder / "docs.jsonl", settings=settings, coder=coder)
+        report = evaluate_files(
+            folder / "gold.jsonl",
+            texts_dir=None,
+            docs_path=folder / "docs.jsonl",
+            settings=settings,
+            coder=coder,
+        )
     f1 = report.overall.f1
     return 0.0 if f1 is None else f1
 

@@ -27,7 +27,7 @@ from communique.store import open_store
 
 # Hand-written French dispatches.
 GOOD_FR = (
-    "La ministre des Affaires étrangères a rencontré mardi son homologue belge à Bruxelles "
+    "La ministre française des Affaires étrangères a rencontré mardi son homologue belge à Bruxelles "
     "pour parler du commerce et de l’énergie."
 )
 CP1252_FR = (

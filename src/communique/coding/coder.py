@@ -391,21 +391,20 @@ class DocumentCoder:
             # query; a named group without nationality still is ("des hommes armés").
             sources = [x for x in sources if x.key != "unknown" or x.kind == "group"]
             targets = [x for x in targets if x.key != "unknown" or x.kind == "group"]
-            if etype == "PROTEST":
-                if not targets and sources and sources[0].country:
-                    c = sources[0].country
-                    targets = [
-                        ActorRef(
-                            name=c,
-                            kind="country",
-                            country=c,
-                            sector="GOV",
-                            actor_id=f"country:{c}",
-                            method="protest-default-target",
-                            confidence=0.5,
-                        )
-                    ]
-                    trace.append("protest without a stated target: the government of the country")
+            if etype == "PROTEST" and not targets and sources and sources[0].country:
+                c = sources[0].country
+                targets = [
+                    ActorRef(
+                        name=c,
+                        kind="country",
+                        country=c,
+                        sector="GOV",
+                        actor_id=f"country:{c}",
+                        method="protest-default-target",
+                        confidence=0.5,
+                    )
+                ]
+                trace.append("protest without a stated target: the government of the country")
             # joint acts: every party signs with every other
             joint = cand.spec.joint
             if joint:
