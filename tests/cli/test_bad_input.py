@@ -27,8 +27,8 @@ from communique.store import open_store
 
 # Hand-written French dispatches.
 GOOD_FR = (
-    "La ministre française des Affaires étrangères a rencontré mardi son homologue belge à Bruxelles "
-    "pour parler du commerce et de l’énergie."
+    "La ministre française des Affaires étrangères a rencontré mardi son homologue belge "
+    "à Bruxelles pour parler du commerce et de l’énergie."
 )
 CP1252_FR = (
     "BRUXELLES, 4 mars 2025 – La commissaire européenne a rencontré mardi le ministre grec "
