@@ -32,8 +32,9 @@ def build_tools(lang: str, settings: Settings) -> Any:
     vocabulary). Expensive: call once per language and keep the result."""
     from communique.coding.coder import CoderTools
     from communique.knowledge import load_knowledge, load_terms
+    from communique.knowledge.loader import load_agency_countries
     from communique.knowledge.places import load_gazetteer
-    from communique.langpacks.loader import load_pack, load_plover
+    from communique.langpacks.loader import load_combining_forms, load_pack, load_plover
     from communique.resolve.actors import ActorResolver
     from communique.resolve.dates import find_dates, load_date_vocab
     from communique.resolve.places import find_places, resolve_place_name
@@ -43,7 +44,7 @@ def build_tools(lang: str, settings: Settings) -> Any:
     kb = load_knowledge()
     terms = load_terms(lang, kb)
     matcher = TermMatcher(terms)
-    resolver = ActorResolver(kb, matcher)
+    resolver = ActorResolver(kb, matcher, load_combining_forms(lang, kb))
     vocab = load_date_vocab(lang)
     gazetteer = load_gazetteer(lang)
     country_index = {}
@@ -73,6 +74,7 @@ def build_tools(lang: str, settings: Settings) -> Any:
         find_dates=_find_dates,
         find_places=partial(_places, find_places, gazetteer, country_of),
         resolve_place_name=partial(resolve_place_name, gazetteer=gazetteer),
+        agency_country=load_agency_countries().get,
         max_argument_distance=settings.max_argument_distance,
         keep_historical=settings.keep_historical,
     )

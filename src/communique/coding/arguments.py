@@ -93,6 +93,9 @@ class Arguments:
     relative_head: Tok | None  # "qui" subject: the noun the relative clause modifies
     confidence: float
     trace: list[str]
+    # the nearest actor after the trigger, for when neither the parse nor the phrase's
+    # nationality gives a target (used by the coder as a last resort)
+    linear_targets: list[Mention]
 
 
 def _predicate_heads(doc: ParsedDoc, cand: Candidate) -> set[int]:
@@ -223,6 +226,7 @@ def find_arguments(
             sources = [before[-1]]
             conf *= LINEAR_SOURCE_FACTOR
             trace.append("source: nearest actor before the trigger (parse gave no subject)")
+    linear: list[Mention] = []
     if not targets and spec.target and "place" not in spec.target:
         after = [
             m
@@ -233,12 +237,10 @@ def find_arguments(
             and m.start - cand.trigger_end <= max_distance
         ]
         if after:
-            targets = [after[0]]
-            conf *= LINEAR_TARGET_FACTOR
-            trace.append("target: nearest actor after the trigger (parse gave no complement)")
+            linear = _with_coordinated(doc, [after[0]], [m for m in mentions if m not in sources])
     sources = _with_coordinated(doc, sources, mentions)
     targets = _with_coordinated(doc, targets, [m for m in mentions if m not in sources])
-    return Arguments(sources, targets, source_pronoun, relative_head, conf, trace)
+    return Arguments(sources, targets, source_pronoun, relative_head, conf, trace, linear)
 
 
 # Words that may separate two coordinated actors ("X et Y", "X, Y et Z", "X ainsi que Y").

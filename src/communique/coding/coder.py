@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from communique.coding.arguments import find_arguments
+from communique.coding.arguments import LINEAR_TARGET_FACTOR, find_arguments
 from communique.coding.modality import Modes, assess, governing_trigger
 from communique.coding.triggers import Candidate, find_candidates
 from communique.langpacks.loader import LanguagePack
@@ -59,6 +59,9 @@ class Discourse:
     mentions: list[Mention] = field(default_factory=list)
     last_subject: ActorRef | None = None
     last_pair: tuple[ActorRef, ActorRef] | None = None
+    # the country a dispatch speaks from (its agency's or its dateline's): "le chef de
+    # l'Etat" in an AZERTAC dispatch with no other clue is Azerbaijan's
+    home_country: str | None = None
 
     def last_person(self, exclude_key: str | None = None) -> ActorRef | None:
         for m in reversed(self.mentions):
@@ -113,6 +116,7 @@ class CoderTools:
     find_dates: Callable[..., list[Any]]  # (text, start, end, published, prefer) -> mentions
     find_places: Callable[[str, int, int], list[Place]]
     resolve_place_name: Callable[[str], Place | None]
+    agency_country: Callable[[str], str | None] = lambda name: None
     max_argument_distance: int = 220
     keep_historical: bool = False
 
@@ -139,7 +143,7 @@ class DocumentCoder:
         dateline_place = None
         if article.dateline is not None and article.dateline.place is not None:
             dateline_place = t.resolve_place_name(article.dateline.place.text)
-        state = Discourse()
+        state = Discourse(home_country=_home_country(article, dateline_place, t.agency_country))
         self.dropped = []
         events: list[Event] = []
         actors: list[ActorRef] = []
@@ -178,7 +182,7 @@ class DocumentCoder:
         if prior is not None:
             return with_country(m, prior, "coref:same-office")
         if m.office in SALIENT_OFFICES:
-            country = state.dominant_country()
+            country = state.dominant_country() or state.home_country
             if country:
                 holders = self.t.kb.holders(m.office, country=country, on=on)
                 if len(holders) == 1:
@@ -322,6 +326,10 @@ class DocumentCoder:
                 if accused is not None:
                     targets = [accused]
                     trace.append(f"target: the actor the statement is about ('{accused.name}')")
+            if not targets and args.linear_targets:
+                targets = [r for m in args.linear_targets for r in _expand(m)]
+                args.confidence *= LINEAR_TARGET_FACTOR
+                trace.append("target: nearest actor after the trigger (parse gave no complement)")
             if cand.spec.type in ALLEGEABLE_TYPES and not modes.negated:
                 # reported by a speaker: also the speaker's accusation, made when speaking
                 # (the publication date) unless the sentence dates the act itself
@@ -368,7 +376,7 @@ class DocumentCoder:
                 # "X a obtenu le soutien de Y" (Y supports X): the giver is in the object
                 givers = [
                     a
-                    for a in self._parties_in_object(doc, cand, mentions, kids)
+                    for a in self._parties_in_object(doc, cand, mentions, kids, expand=True)
                     if all(a.key != h.key for h in sources)
                 ]
                 if not givers:
@@ -426,12 +434,24 @@ class DocumentCoder:
                 pairs = [(a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]]
             else:
                 src_keys = {s.key for s in sources}
+                src_names = {fold_key(s.name) for s in sources}
+                # a target may share the source's country (police vs protesters), but not be
+                # the source itself or its bare country ("Aliyev ... l'Azerbaïdjan")
                 targets = [
-                    x for x in _unique(targets) if x.key == "unknown" or x.key not in src_keys
+                    x
+                    for x in _unique(targets)
+                    if fold_key(x.name) not in src_names
+                    and not (x.kind == "country" and x.key in src_keys)
                 ]
                 if not sources:
                     self._drop(cand, "no source")
                     continue
+                if not targets and len(_unique_keys(sources)) >= 2 and etype in SYMMETRIC_TYPES:
+                    # "X et Y ont convenu de...", "les deux parties ont discuté": a meeting
+                    # or agreement between the subjects themselves
+                    both = _unique_keys(sources)
+                    sources, targets = [both[0]], both[1:]
+                    trace.append("symmetric act between the coordinated subjects")
                 if not targets and not cand.spec.no_target_ok:
                     self._drop(cand, "no target")
                     continue
@@ -692,7 +712,12 @@ class DocumentCoder:
         return None
 
     def _parties_in_object(
-        self, doc: ParsedDoc, cand: Candidate, mentions: list[Mention], kids: dict[int, list[Tok]]
+        self,
+        doc: ParsedDoc,
+        cand: Candidate,
+        mentions: list[Mention],
+        kids: dict[int, list[Tok]],
+        expand: bool = False,
     ) -> list[ActorRef]:
         """Countries named inside the signed instrument's phrase ("le mémorandum ... de
         l'Azerbaïdjan, du Kazakhstan et de l'Ouzbékistan") or, for a participle, the noun it
@@ -714,7 +739,7 @@ class DocumentCoder:
                 and not m.locative
                 and any(i in inside for i in m.tokens())
             ):
-                out.append(m.ref)
+                out.extend(_expand(m) if expand else [m.ref])
         return out
 
     def _allegation(
@@ -928,6 +953,16 @@ def _unique(actors: Sequence[ActorRef]) -> list[ActorRef]:
         ):
             out.append(a)
     return out
+
+
+def _home_country(
+    article: Article, dateline_place: Place | None, agency_country: Callable[[str], str | None]
+) -> str | None:
+    if dateline_place is not None and dateline_place.country:
+        return dateline_place.country
+    if article.dateline is not None and article.dateline.agency:
+        return agency_country(article.dateline.agency)
+    return None
 
 
 def _localise(a: ActorRef, country: str) -> ActorRef:

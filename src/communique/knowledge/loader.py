@@ -386,3 +386,17 @@ def load_terms(lang: str, kb: KnowledgeBase, pack_dir: Path | None = None) -> li
             hint="add countries.tsv, organisations.yaml, regions.yaml, titles.yaml",
         )
     return list(_load_terms_cached(lang, pack_dir, kb))
+
+
+@lru_cache(maxsize=2)
+def load_agency_countries(data_dir: Path | None = None) -> dict[str, str]:
+    """Agency name (as the dateline parser canonicalises it) -> ISO3 of its home country."""
+    path = (data_dir or DATA_DIR) / "agencies.yaml"
+    if not path.is_file():
+        return {}
+    out: dict[str, str] = {}
+    for rec in (_yaml(path) or {}).get("agencies") or []:
+        name, country = rec.get("name"), rec.get("country")
+        if isinstance(name, str) and isinstance(country, str):
+            out[name.strip()] = country
+    return out

@@ -462,3 +462,28 @@ def load_pack(lang: str, pack_dir: Path | None = None) -> LanguagePack:
         modality=modality,
         contexts=contexts,
     )
+
+
+def load_combining_forms(lang: str, kb: Any, pack_dir: Path | None = None) -> dict[str, str]:
+    """Folded combining form -> ISO3 ("franco" -> FRA); {} when the pack has none."""
+    path = (pack_dir or PACKS_DIR) / lang / "combining_forms.yaml"
+    if not path.is_file():
+        return {}
+    data = _read_yaml(path) or {}
+    forms = data.get("forms") if isinstance(data, dict) else None
+    if not isinstance(forms, dict):
+        raise DataFileError(
+            "combining_forms.yaml needs a `forms:` mapping",
+            where=str(path),
+            hint="write forms: {franco: FRA, ...}",
+        )
+    out: dict[str, str] = {}
+    for form, code in forms.items():
+        if kb.country(str(code)) is None:
+            raise DataFileError(
+                f"unknown country code {code!r} for {form!r}",
+                where=str(path),
+                hint="use ISO alpha-3 codes from knowledge/data/countries.tsv",
+            )
+        out[fold_key(str(form))] = str(code)
+    return out

@@ -113,9 +113,11 @@ def _case_ok(surface: str, form: str) -> bool:
 class ActorResolver:
     """Builds mentions for one sentence; needs the knowledge base and the term matcher."""
 
-    def __init__(self, kb: Any, matcher: TermMatcher):
+    def __init__(self, kb: Any, matcher: TermMatcher, combining: dict[str, str] | None = None):
         self.kb = kb
         self.matcher = matcher
+        # folded combining form ("franco", "russo") -> ISO3, for compound adjectives
+        self.combining = combining or {}
 
     # ------------------------------------------------------------------ sentence level
     def sentence_mentions(self, doc: ParsedDoc, sent: Sent, on: date | None) -> list[Mention]:
@@ -167,8 +169,51 @@ class ActorResolver:
             if mention:
                 mentions.append(mention)
                 used.update(range(m.tok_start, m.tok_end))
+        # 4. compound nationality adjectives: "franco-allemand", "russo-biélorusses"
+        for tok in doc.sent_tokens(sent):
+            if tok.i in used or "-" not in tok.text:
+                continue
+            members = self._compound(tok.text)
+            if members:
+                span = TextSpan.of(doc.text, tok.start, tok.end)
+                ref = ActorRef(
+                    name=span.text,
+                    kind="country",
+                    country=members[0],
+                    sector="GOV",
+                    method="compound-nationality",
+                    confidence=0.7,
+                    span=span,
+                )
+                mentions.append(
+                    Mention(
+                        ref=ref,
+                        pieces=[(tok.i, tok.i + 1)],
+                        sent=sent.index,
+                        kind="country",
+                        members=members,
+                    )
+                )
+                used.add(tok.i)
         mentions.sort(key=lambda x: x.start)
         return mentions
+
+    def _compound(self, word: str) -> list[str]:
+        """ISO3 codes joined by a compound adjective, or [] if it is not one."""
+        parts = fold(word).split("-")
+        if len(parts) < 2 or not self.combining:
+            return []
+        out = []
+        for part in parts[:-1]:
+            code = self.combining.get(part)
+            if code is None:
+                return []
+            out.append(code)
+        last = self.matcher.word_terms(parts[-1], "demonym")
+        if not last:
+            return []
+        out.append(str(last[0].key))
+        return list(dict.fromkeys(out)) if len(set(out)) > 1 else []
 
     # ------------------------------------------------------------------ helpers
     def _country_name(self, iso3: str | None) -> str | None:
@@ -227,7 +272,12 @@ class ActorResolver:
                 consumed.append(mm)
                 if mm.term.kind in ("country", "demonym"):
                     members.append(mm.term.key)
-                if mm.term.kind in ("country", "demonym") and country is None and org is None:
+                if (
+                    mm.term.kind in ("country", "demonym", "capital")
+                    and country is None
+                    and org is None
+                ):
+                    # "les autorités de Niamey": a capital in the complement names the state
                     country = mm.term.key
                 elif mm.term.kind in ("org", "region") and country is None and org is None:
                     org = mm.term.key
