@@ -29,6 +29,9 @@ _OBJ = frozenset({"obj", "iobj", "obl:arg"})
 # Prepositions written as contractions; the parse gives them as one token.
 _PREP_ALIAS = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de"}
 _CLAUSE_DEPS = frozenset({"acl:relcl", "advcl", "ccomp", "parataxis", "csubj"})
+# Slots that name a place-like recipient on purpose ("le retrait de ses diplomates en
+# Argentine"): a locative mention is a valid target when the trigger asks for these.
+_LOCATIVE_SLOTS = frozenset({"en", "dans", "chez"})
 _PRON_SUBJ = frozenset(
     {"il", "elle", "ils", "elles", "je", "j'", "nous", "on", "celui-ci", "celle-ci"}
 )
@@ -194,7 +197,7 @@ def find_arguments(
             for a in atts:
                 if a.mention in sources or a.mention in chosen:
                     continue
-                if a.mention.locative and spec.visit is None:
+                if a.mention.locative and spec.visit is None and slot not in _LOCATIVE_SLOTS:
                     continue
                 if slot in ("obj", "iobj"):
                     ok = a.dep in _OBJ and a.prep is None

@@ -392,6 +392,7 @@ class DocumentCoder:
             place_country = next((p.country for p in places if p.country), None) or (
                 dateline_place.country if dateline_place else None
             )
+            place_country = place_country or state.home_country
             if place_country:
                 sources = [_localise(x, place_country) for x in sources]
                 targets = [_localise(x, place_country) for x in targets]
@@ -601,10 +602,14 @@ class DocumentCoder:
         predicate that holds no actor mention ("le réseau électrique ukrainien")."""
         heads = {cand.predicate.i, cand.trigger.i} | ({cand.light.i} if cand.light else set())
         mention_toks = {i for m in mentions for i in m.tokens()}
+        slots = set(cand.spec.target)
         for h in sorted(heads):
             for child in kids.get(h, ()):
                 if not child.dep.startswith(deps) or child.i in heads:
                     continue
+                preps = [fold(c.text) for c in kids.get(child.i, ()) if c.dep == "case"]
+                if preps and not (set(preps) & slots) and child.dep != "nsubj":
+                    continue  # "dans la capitale cubaine" is where, not whom
                 stack = [child]
                 seen = 0
                 while stack and seen < 12:

@@ -63,6 +63,8 @@ def assess(
     cues: list[str] = []
     local = {pred.i, trig.i}
     children = [c for i in local for c in kids.get(i, ())]
+    # "n'a pas rappelé": the parser may hang the negation on the auxiliary
+    children += [g for c in list(children) if c.dep.startswith("aux") for g in kids.get(c.i, ())]
     words = {fold(c.text) for c in children}
     # negation: "ne ... pas" on the predicate, or a denying governor
     negated = bool(words & _NE) and bool(words & modality.negation_words)

@@ -19,7 +19,9 @@ from communique.textfold import fold, fold_key
 
 _REFLEXIVE = frozenset({"se", "s'", "me", "m'", "te", "t'", "nous", "vous"})
 # Dependency labels of a verb's object phrase, where `objects:` constraints are checked.
-_OBJECT_DEPS = frozenset({"obj", "nsubj:pass", "obl:arg", "iobj", "xcomp", "obl", "obl:mod"})
+_OBJECT_DEPS = frozenset(
+    {"obj", "nsubj:pass", "obl:arg", "iobj", "xcomp", "obl", "obl:mod", "nmod"}
+)
 # Labels under which a predicative noun is the complement of its light verb; the parser
 # often gives "obl:arg" or "obl" where "obj" is meant ("a imposé lundi de nouvelles sanctions").
 _LIGHT_OBJECT_DEPS = frozenset({"obj", "nsubj:pass", "obl:arg", "obl", "obl:mod", "xcomp"})
@@ -241,7 +243,13 @@ def _noun_candidate(
     head = doc.tokens[tok.head] if tok.head != tok.i else None
     # the noun may be inside a noun phrase object: "des lettres d'invitation"
     via = tok
-    if head is not None and head.pos == "NOUN" and tok.dep in ("nmod",) and head.head != head.i:
+    if (
+        head is not None
+        and head.pos == "NOUN"
+        and tok.dep in ("nmod",)
+        and head.head != head.i
+        and fold_key(head.lemma) in pack.container_nouns
+    ):
         via = head
         head = doc.tokens[head.head]
     # nominal "signature de l'accord": the agreement is an nmod of the noun
@@ -266,6 +274,8 @@ def _noun_candidate(
         return Candidate(spec, tok, head, end, light=head)
     if head is not None and via.dep == "nsubj" and _is_happen(head, kids, pack):
         return Candidate(spec, tok, tok, end, light=head)
+    if spec.needs_light:
+        return None
     # own arguments: "la rencontre entre X et Y", "la visite du président X à Bakou"
     own = [c for c in kids.get(tok.i, ()) if c.dep in ("nmod", "acl", "amod")]
     has_actor_arg = any(

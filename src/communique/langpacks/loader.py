@@ -76,6 +76,7 @@ class TriggerSpec:
     reflexive: bool
     confidence: float
     only_with: tuple[str, ...]
+    needs_light: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class LanguagePack:
     speech_verbs: frozenset[str]
     agreement_nouns: frozenset[str]
     receive_verbs: frozenset[str]
+    container_nouns: frozenset[str]
     modality: Modality
     contexts: tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -205,6 +207,7 @@ def _trigger(entry: Any, pos: str, lang: str, where: str, plover: dict[str, Any]
         reflexive=bool(entry.get("reflexive", False)),
         confidence=conf,
         only_with=_words(entry.get("only_with"), where, "only_with"),
+        needs_light=bool(entry.get("needs_light", False)),
     )
 
 
@@ -459,6 +462,7 @@ def load_pack(lang: str, pack_dir: Path | None = None) -> LanguagePack:
         speech_verbs=frozenset(_words(data.get("speech_verbs"), where, "speech_verbs")),
         agreement_nouns=frozenset(_words(data.get("agreement_nouns"), where, "agreement_nouns")),
         receive_verbs=frozenset(_words(data.get("receive_verbs"), where, "receive_verbs")),
+        container_nouns=frozenset(_words(data.get("container_nouns"), where, "container_nouns")),
         modality=modality,
         contexts=contexts,
     )
