@@ -473,7 +473,7 @@ class DocumentCoder:
             where = _nearest_place(places, cand) or (
                 dateline_place if when.value in (None, _iso(article.published)) else None
             )
-            contexts = _contexts(fold(evidence.text), t.pack.contexts)
+            contexts = _contexts(fold(evidence.text), t.pack.context_patterns)
             tinfo = t.plover["types"][etype]
             cameo = t.plover["cameo_by_mode"].get(f"{etype}.{mode}", tinfo["cameo"])
             trig = TextSpan.of(doc.text, cand.trigger.start, cand.trigger_end)
@@ -1054,15 +1054,9 @@ def _nearest_place(places: Sequence[Place], cand: Candidate) -> Place | None:
 
 
 def _contexts(
-    folded_sentence: str, contexts: tuple[tuple[str, tuple[str, ...]], ...]
+    folded_sentence: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]
 ) -> tuple[str, ...]:
-    found = []
-    for name, cues in contexts:
-        for cue in cues:
-            if re.search(r"(?<![\w])" + re.escape(cue), folded_sentence):
-                found.append(name)
-                break
-    return tuple(found)
+    return tuple(name for name, pat in patterns if pat.search(folded_sentence))
 
 
 def dedupe(events: list[Event]) -> list[Event]:

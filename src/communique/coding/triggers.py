@@ -129,7 +129,6 @@ def find_candidates(
     doc: ParsedDoc, sent: Sent, pack: LanguagePack, mentions: Sequence[Mention]
 ) -> list[Candidate]:
     verbs = pack.verbs()
-    nouns = pack.nouns()
     adjectives = pack.adjectives()
     kids = _children(doc, sent)
     out: list[Candidate] = []
@@ -138,7 +137,7 @@ def find_candidates(
         if tok.pos in ("VERB", "AUX") or (tok.pos == "ADJ" and tok.verb_form == "Part"):
             # Participles tagged ADJ ("signé") still act as verbs.
             for key in (lemma,):
-                for spec in _verb_specs(verbs, key):
+                for spec in _verb_specs(pack, key):
                     rest = spec.lemma.split(" ")[1:]
                     end = _multiword_end(doc, sent, tok, rest)
                     if end is None:
@@ -163,13 +162,9 @@ def find_candidates(
                     break
         if tok.pos in ("NOUN", "PROPN") or (tok.pos == "VERB" and tok.dep in ("obj", "nsubj")):
             word = fold(tok.text)
-            specs = list(nouns.get(lemma, [])) + [
-                s for s in nouns.get(word, []) if s.lemma != lemma
-            ]
-            # multi-word nouns keyed by their first word
-            for key, lst in nouns.items():
-                if " " in key and key.split(" ")[0] in (lemma, word):
-                    specs.extend(s for s in lst if s not in specs)
+            specs = list(pack.starting_with("noun", lemma))
+            if word != lemma:
+                specs += [s for s in pack.starting_with("noun", word) if s not in specs]
             specs.sort(key=lambda s: -len(s.lemma))
             for spec in specs:
                 rest = spec.lemma.split(" ")[1:]
@@ -217,11 +212,9 @@ def _participle_noun(
     return None
 
 
-def _verb_specs(verbs: dict[str, list[TriggerSpec]], key: str) -> list[TriggerSpec]:
-    direct = list(verbs.get(key, []))
-    multi = [s for k, lst in verbs.items() if " " in k and k.split(" ")[0] == key for s in lst]
+def _verb_specs(pack: LanguagePack, key: str) -> list[TriggerSpec]:
     # longer (multi-word, constrained) entries first, so "mettre en garde" beats "mettre"
-    specs = multi + direct
+    specs = list(pack.starting_with("verb", key))
     specs.sort(key=lambda s: (-len(s.lemma.split(" ")), -len(s.objects), not s.reflexive))
     return specs
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,14 +107,44 @@ class LanguagePack:
     modality: Modality
     contexts: tuple[tuple[str, tuple[str, ...]], ...]
 
+    # Indexes are built on first use and kept on the instance (functools.cached_property
+    # writes to the instance dict, which a frozen dataclass allows).
+    @cached_property
+    def _indexes(self) -> dict[str, dict[str, list[TriggerSpec]]]:
+        return {pos: _index(self.triggers, pos) for pos in ("verb", "noun", "adjective")}
+
+    @cached_property
+    def _by_first_word(self) -> dict[str, dict[str, list[TriggerSpec]]]:
+        """Specs keyed by the first word of their lemma (multi-word triggers included)."""
+        out: dict[str, dict[str, list[TriggerSpec]]] = {}
+        for pos, index in self._indexes.items():
+            by_first: dict[str, list[TriggerSpec]] = {}
+            for key, specs in index.items():
+                by_first.setdefault(key.split(" ")[0], []).extend(specs)
+            out[pos] = by_first
+        return out
+
     def verbs(self) -> dict[str, list[TriggerSpec]]:
-        return _index(self.triggers, "verb")
+        return self._indexes["verb"]
 
     def nouns(self) -> dict[str, list[TriggerSpec]]:
-        return _index(self.triggers, "noun")
+        return self._indexes["noun"]
 
     def adjectives(self) -> dict[str, list[TriggerSpec]]:
-        return _index(self.triggers, "adjective")
+        return self._indexes["adjective"]
+
+    def starting_with(self, pos: str, word: str) -> list[TriggerSpec]:
+        """Every trigger of ``pos`` whose lemma starts with ``word``."""
+        return self._by_first_word[pos].get(word, [])
+
+    @cached_property
+    def context_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """One compiled pattern per context: its cues at word starts."""
+        return tuple(
+            (name, re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + ")"))
+            for name, cues in self.contexts
+            if cues
+        )
 
 
 def _index(specs: tuple[TriggerSpec, ...], pos: str) -> dict[str, list[TriggerSpec]]:
