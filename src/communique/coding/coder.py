@@ -33,6 +33,11 @@ SALIENT_OFFICES = frozenset({"head_of_state", "head_of_government", "foreign_min
 # Types that, reported in a speaker's complement clause with another agent, are also an
 # accusation by the speaker (CODING.md: ACCUSE covers allegations).
 ALLEGEABLE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "THREATEN", "SANCTION", "REJECT"})
+# Verbal acts whose target may be the actor their statement is about ("a dénoncé une
+# « agression » de X", "exige que X rende...").
+STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST"})
+# Group keys whose violence PLOVER codes as PROTEST (riot), not ASSAULT.
+PROTESTER_GROUPS = frozenset({"group:protesters"})
 # Maximum characters between a visitor and its "en visite" phrase.
 VISIT_PHRASE_WINDOW = 60
 # Characters after a closing quote in which its attribution ("», a déclaré X") is sought.
@@ -321,7 +326,7 @@ class DocumentCoder:
                 if nat is not None and all(nat.key != x.key for x in sources):
                     targets = [nat]
                     trace.append(f"target: nationality in the object phrase ('{nat.name}')")
-            if not targets and cand.spec.type == "ACCUSE":
+            if not targets and cand.spec.type in STATEMENT_TYPES:
                 accused = self._accused_in_statement(doc, cand, kids, mentions, quotes, sources)
                 if accused is not None:
                     targets = [accused]
@@ -457,6 +462,13 @@ class DocumentCoder:
                     self._drop(cand, "no target")
                     continue
                 pairs = [(s, x) for s in _unique(sources) for x in (targets or [None])]
+            if (
+                etype == "ASSAULT"
+                and sources
+                and all(x.actor_id in PROTESTER_GROUPS for x in sources)
+            ):
+                etype, mode = "PROTEST", "riot"
+                trace.append("violence by protesters: coded PROTEST (riot)")
             # PLOVER's rules for plans
             future = modes.future
             mod = t.pack.modality

@@ -407,7 +407,9 @@ class ActorResolver:
             sector=sector if not org else (sector or "IGO"),
             org=org,
             role=role,
-            actor_id=f"person:{person_id}" if person_id else None,
+            actor_id=f"person:{person_id}"
+            if person_id
+            else (f"group:{term.key}" if term.kind == "group" else None),
             method=method,
             confidence=0.9 if country or org else 0.5,
             span=span,
