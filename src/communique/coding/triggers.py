@@ -102,6 +102,8 @@ def _objects_ok(
         lem = fold_key(h.lemma)
         if lem in spec.objects or ("*AGREEMENT" in spec.objects and lem in pack.agreement_nouns):
             return True
+    if "*PERSON" in spec.objects and _person_follows(doc, pred, mentions):
+        return True
     for child in kids.get(pred.i, ()):
         if child.dep not in _OBJECT_DEPS or child.i == skip:
             continue
@@ -210,6 +212,29 @@ def _participle_noun(
         ):
             return t
     return None
+
+
+# Tokens after a verb within which an actor counts as its object when the parse hung it
+# elsewhere ("a reçu mardi à Accra le ministre britannique").
+PERSON_OBJECT_WINDOW = 10
+
+
+def _person_follows(doc: ParsedDoc, pred: Tok, mentions: Sequence[Mention]) -> bool:
+    sent = doc.sents[pred.sent]
+    for j in range(pred.i + 1, min(sent.tok_end, pred.i + 1 + PERSON_OBJECT_WINDOW)):
+        t = doc.tokens[j]
+        if t.pos in ("VERB", "AUX") and t.verb_form == "Fin":
+            return False
+        m = token_mention(mentions, t)
+        if (
+            m is not None
+            and not m.locative
+            and m.kind in ("person", "group", "country", "org", "region")
+        ):
+            # an actor right after the verb (not in a locative phrase) is its object
+            prev = doc.tokens[j - 1]
+            return fold(prev.text) not in ("a", "à", "en", "dans", "au", "aux")
+    return False
 
 
 def _verb_specs(pack: LanguagePack, key: str) -> list[TriggerSpec]:

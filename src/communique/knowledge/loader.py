@@ -123,10 +123,15 @@ def load_knowledge(data_dir: Path | None = None) -> KnowledgeBase:
             row["name_en"].strip(),
             row.get("status", "member").strip() or "member",
         )
-    # organisations
-    opath = root / "organisations.yaml"
+    # organisations, then non-state groups (same schema plus a country of allegiance)
     orgs: dict[str, Organisation] = {}
-    for rec in (_yaml(opath) or {}).get("organisations") or []:
+    sources = [(root / "organisations.yaml", "organisations")]
+    if (root / "nonstate.yaml").is_file():
+        sources.append((root / "nonstate.yaml", "nonstate"))
+    records = [
+        (opath, rec) for opath, key in sources for rec in (_yaml(opath) or {}).get(key) or []
+    ]
+    for opath, rec in records:
         line = rec.get("__line__")
         code = str(rec.get("code", ""))
         if not _CODE.match(code):
@@ -145,7 +150,15 @@ def load_knowledge(data_dir: Path | None = None) -> KnowledgeBase:
                     f"unknown member country {m!r} of {code}",
                     "use ISO alpha-3 codes from countries.tsv",
                 )
-        orgs[code] = Organisation(code, str(rec.get("name_en", code)), sector, members)
+        country = rec.get("country")
+        if country is not None and country not in countries:
+            raise _fail(
+                opath,
+                line,
+                f"unknown country {country!r} of {code}",
+                "use an ISO alpha-3 code from countries.tsv or null",
+            )
+        orgs[code] = Organisation(code, str(rec.get("name_en", code)), sector, members, country)
     # regions
     rpath = root / "regions.yaml"
     regions: dict[str, Region] = {}
@@ -263,6 +276,26 @@ def _slot(text: str) -> tuple[str, int | None]:
     return f"{before} {after.lstrip()}", len(before)
 
 
+def _org_terms(path: Path, kb: KnowledgeBase, terms: list[Term]) -> None:
+    """French (or other) names of organisations and non-state groups from ``path``."""
+    data = _yaml(path) or {}
+    for code, forms in data.items():
+        if code == "__line__":
+            continue
+        if code not in kb.organisations:
+            raise _fail(
+                path,
+                None,
+                f"unknown organisation {code!r}",
+                "add it to knowledge/data/organisations.yaml or nonstate.yaml",
+            )
+        org = kb.organisations[code]
+        for text, amb, extra in _forms(forms):
+            terms.append(
+                Term(text, "org", code, sector=extra.get("sector") or org.sector, ambiguous=amb)
+            )
+
+
 @lru_cache(maxsize=8)
 def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> tuple[Term, ...]:
     root = (pack_dir or PACKS_DIR) / lang
@@ -281,21 +314,11 @@ def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> t
                 form = form.strip()
                 if form:
                     terms.append(Term(form, kind, iso3, sector="GOV", ambiguous=form in ambiguous))
-    # organisations
-    opath = root / "organisations.yaml"
-    data = _yaml(opath) or {}
-    for code, forms in data.items():
-        if code == "__line__":
+    # organisations and non-state groups
+    for opath in (root / "organisations.yaml", root / "nonstate.yaml"):
+        if opath.name == "nonstate.yaml" and not opath.is_file():
             continue
-        if code not in kb.organisations:
-            raise _fail(
-                opath, None, f"unknown organisation {code!r}", "add it to organisations.yaml"
-            )
-        org = kb.organisations[code]
-        for text, amb, extra in _forms(forms):
-            terms.append(
-                Term(text, "org", code, sector=extra.get("sector") or org.sector, ambiguous=amb)
-            )
+        _org_terms(opath, kb, terms)
     # regions
     rpath = root / "regions.yaml"
     data = _yaml(rpath) or {}

@@ -257,8 +257,13 @@ class ActorResolver:
         name_span: tuple[int, int, Any] | None = None
         while k < limit:
             t = toks[k]
-            if t.pos in _STOP_POS or t.text in _STOP_PUNCT or t.text.lower() in _RELATIVE:
-                break
+            starts_term = any(
+                x.tok_start == k and x.term.kind in ("demonym", "country") for x in matches
+            )
+            if not starts_term and (
+                t.pos in _STOP_POS or t.text in _STOP_PUNCT or t.text.lower() in _RELATIVE
+            ):
+                break  # a matched nationality never stops the phrase ("président kazakh")
             if any(a == k for a, _, _ in names):
                 break
             if (country or org) and t.pos == "ADP" and fold(t.text) not in _GENITIVE:
