@@ -109,7 +109,8 @@ def _predicate_heads(doc: ParsedDoc, cand: Candidate) -> set[int]:
 
 
 def _is_passive(kids: dict[int, list[Tok]], pred: Tok) -> bool:
-    return any(c.dep in ("aux:pass", "nsubj:pass") for c in kids.get(pred.i, ()))
+    # a passive has its auxiliary ("a été reçu"); a lone nsubj:pass is a parser slip
+    return any(c.dep == "aux:pass" for c in kids.get(pred.i, ()))
 
 
 def _subject_owner(doc: ParsedDoc, kids: dict[int, list[Tok]], pred: Tok) -> Tok:
@@ -160,7 +161,7 @@ def find_arguments(
                 targets.append(a.mention)
             elif a.prep == "par" or a.dep == "obl:agent":
                 sources.append(a.mention)
-        elif a.dep in _SUBJ:
+        elif a.dep in _SUBJ or a.dep in _PASS_SUBJ:
             sources.append(a.mention)
     # nominal predicates: "la rencontre entre X et Y", "la visite du président X"
     if cand.predicate.pos in ("NOUN", "PROPN") and not sources:

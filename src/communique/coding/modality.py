@@ -135,10 +135,29 @@ def assess(
     return Modes(negated, future, hypothetical, historical, anterior, aggregate, tuple(cues))
 
 
+# Relations by which a trigger's clause is the content of another trigger ("prêt à
+# soutenir", "appelé à coopérer", "menacé de frapper", "accusant X de collaborer").
+_CONTENT_DEPS = frozenset({"xcomp", "ccomp"})
+_NOUN_COMPLEMENT_DEPS = frozenset({"obj", "obl:arg", "obl", "nmod", "nsubj:pass"})
+
+
 def governing_trigger(doc: ParsedDoc, cand: Candidate, trigger_tokens: set[int]) -> Tok | None:
-    """Another trigger that governs this one ("prêt à soutenir", "a appelé à coopérer",
-    "a menacé de frapper"): the governor is the event, this one its content."""
-    for g in _governors(doc, cand.predicate, depth=2):
-        if g.i in trigger_tokens:
-            return g
+    """Another trigger whose content this one is: the governor is the event."""
+    t = cand.predicate
+    for _ in range(2):
+        if t.head == t.i:
+            return None
+        head = doc.tokens[t.head]
+        content = (
+            t.dep in _CONTENT_DEPS
+            or (t.dep in ("acl", "advcl") and head.pos == "ADJ")
+            # an event noun that is another trigger's complement ("a participé à une
+            # réunion", "a rejeté l'appel"): the verb's event covers it
+            or (t.pos in ("NOUN", "PROPN") and t.dep in _NOUN_COMPLEMENT_DEPS)
+        )
+        if not content:
+            return None
+        if head.i in trigger_tokens:
+            return head
+        t = head
     return None

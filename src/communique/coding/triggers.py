@@ -263,7 +263,7 @@ def _noun_candidate(
     via = tok
     if (
         head is not None
-        and head.pos == "NOUN"
+        and head.pos in ("NOUN", "PRON", "NUM")
         and tok.dep in ("nmod",)
         and head.head != head.i
         and fold_key(head.lemma) in pack.container_nouns

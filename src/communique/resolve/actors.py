@@ -24,6 +24,9 @@ from communique.textfold import fold
 # looking for its nationality: long French offices ("représentant spécial du ministère
 # japonais des Affaires étrangères pour l'Asie centrale, le Caucase et le GUAM") run ~20.
 MAX_TITLE_COMPLEMENT = 24
+# Tokens a list of nationalities may skip after a comma before the next country ("de la
+# République fédérative du Brésil").
+LIST_LOOKAHEAD = 4
 # Tokens allowed between a title phrase and the person name in apposition.
 MAX_APPOSITION_GAP = 2
 
@@ -299,7 +302,24 @@ class ActorResolver:
                 while nxt < limit and (toks[nxt].pos == "DET" or fold(toks[nxt].text) in _GENITIVE):
                     nxt += 1
                 nm = next((x for x in matches if x.tok_start == nxt), None)
-                if nm is not None and nm.term.kind in ("region", "country", "org") and country:
+                if nm is None and country:
+                    # "de la République italienne, de la République fédérative du Brésil":
+                    # a country a few words on, before any verb, continues the list
+                    nm = next(
+                        (
+                            x
+                            for x in matches
+                            if nxt <= x.tok_start <= nxt + LIST_LOOKAHEAD
+                            and x.term.kind in ("country", "demonym")
+                            and not any(toks[i].pos in _STOP_POS for i in range(nxt, x.tok_start))
+                        ),
+                        None,
+                    )
+                if (
+                    nm is not None
+                    and nm.term.kind in ("region", "country", "org", "demonym")
+                    and country
+                ):
                     k = nxt
                     continue
                 break
