@@ -67,6 +67,8 @@ class Discourse:
     # the country a dispatch speaks from (its agency's or its dateline's): "le chef de
     # l'Etat" in an AZERTAC dispatch with no other clue is Azerbaijan's
     home_country: str | None = None
+    # the country of the last place named: domestic groups in the next sentences are there
+    last_place_country: str | None = None
 
     def last_person(self, exclude_key: str | None = None) -> ActorRef | None:
         for m in reversed(self.mentions):
@@ -397,7 +399,7 @@ class DocumentCoder:
             place_country = next((p.country for p in places if p.country), None) or (
                 dateline_place.country if dateline_place else None
             )
-            place_country = place_country or state.home_country
+            place_country = place_country or state.last_place_country or state.home_country
             if place_country:
                 sources = [_localise(x, place_country) for x in sources]
                 targets = [_localise(x, place_country) for x in targets]
@@ -443,11 +445,15 @@ class DocumentCoder:
                 src_names = {fold_key(s.name) for s in sources}
                 # a target may share the source's country (police vs protesters), but not be
                 # the source itself or its bare country ("Aliyev ... l'Azerbaïdjan")
+                src_pairs = {(s.key, s.sector) for s in sources}
                 targets = [
                     x
                     for x in _unique(targets)
                     if fold_key(x.name) not in src_names
                     and not (x.kind == "country" and x.key in src_keys)
+                    # a domestic dyad needs two sides (government vs opposition, police vs
+                    # protesters): same country and same sector is the source itself
+                    and not (x.key != "unknown" and (x.key, x.sector) in src_pairs)
                 ]
                 if not sources:
                     self._drop(cand, "no source")
@@ -520,6 +526,9 @@ class DocumentCoder:
             if etype == "CONSULT" and pairs and pairs[0][1] is not None:
                 state.last_pair = (pairs[0][0], pairs[0][1])
         self._update_subject(doc, sent, mentions, kids, state)
+        here = next((p.country for p in places if p.country), None)
+        if here:
+            state.last_place_country = here
         return out
 
     # ------------------------------------------------------------------ helpers

@@ -72,11 +72,15 @@ def assess(
         negated = any(fold(c.text) in _NE for c in children)
     govs = _governors(doc, pred)
     if not negated:
-        for g in govs:
+        # "a démenti avoir déployé": only a clause that is the denial's content is denied
+        t = pred
+        while t.dep in _CONTENT_DEPS and t.head != t.i:
+            g = doc.tokens[t.head]
             if fold_key(g.lemma) in modality.negating_verbs:
                 negated = True
                 cues.append(f"denied by '{g.text}'")
                 break
+            t = g
     elif negated:
         cues.append("ne ... pas")
     # future: future tense, near future (aller + infinitive), or a planning governor

@@ -333,6 +333,11 @@ class ActorResolver:
             k += 1
             if t.pos in ("NOUN", "ADJ", "PROPN", "ADP", "DET", "CCONJ"):
                 end = k
+        # a non-state group has a country of allegiance ("les rebelles houthis" -> YEM)
+        if country is None and org is not None:
+            org_rec = self.kb.org(org)
+            if org_rec is not None and getattr(org_rec, "country", None):
+                country = org_rec.country
         # an organisation the title names itself ("commissaire européen")
         if country is None and org is None and getattr(term, "org", None):
             org = term.org
