@@ -532,7 +532,25 @@ class ActorResolver:
             head = toks[m.tok_start]
             if head.pos != "NOUN" and head.pos != "PROPN":
                 return None
-            kind = "country"
+            # "des milliers d'Arméniens": the people of a country, civilians
+            span = TextSpan.of(doc.text, m.start, m.end)
+            ref = ActorRef(
+                name=span.text,
+                kind="group",
+                country=term.key,
+                sector="CVL",
+                actor_id=f"people:{term.key}",
+                method="gazetteer:demonym-noun",
+                confidence=0.7,
+                span=span,
+            )
+            return Mention(
+                ref=ref,
+                pieces=[(m.tok_start, m.tok_end)],
+                sent=sent.index,
+                kind="group",
+                locative=locative,
+            )
         if kind == "capital":
             if locative:
                 return None  # "à Bakou" is a place, handled by resolve/places.py
