@@ -516,8 +516,6 @@ SIGNING_CASES = [
         "dirigeants ont signé un accord de sécurité.",
         {("KEN", "SOM")},
         id="les-deux-dirigeants",
-        xfail="'les deux dirigeants' is not resolved to the two parties named before "
-        "('les deux présidents' is): the signing is not coded",
     ),
 ]
 

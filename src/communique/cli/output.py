@@ -10,6 +10,10 @@ from typing import Any
 
 FORMATS = ("table", "jsonl", "csv")
 
+# Width of the table when stdout is not a terminal; wide enough for one line per event with
+# a 90-character evidence excerpt.
+WIDE_TABLE_WIDTH = 200
+
 # Flat columns for csv/table: nested actor/location/evidence fields are flattened.
 FLAT_COLUMNS = (
     "event_id",
@@ -117,5 +121,10 @@ def render_table(rows: list[dict[str, Any]]) -> None:
             flags or "-",
             ev if len(ev) <= 90 else ev[:87] + "...",
         )
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        # piped or captured output (make demo, CI logs): a fixed width keeps the rows on one
+        # line each instead of wrapping at 80 columns
+        console = Console(width=WIDE_TABLE_WIDTH)
+    console.print(table)
     Console(stderr=True).print(f"{len(rows)} event row(s)")

@@ -31,7 +31,7 @@ _PREP_ALIAS = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de"}
 _CLAUSE_DEPS = frozenset({"acl:relcl", "advcl", "ccomp", "parataxis", "csubj"})
 # Slots that name a place-like recipient on purpose ("le retrait de ses diplomates en
 # Argentine"): a locative mention is a valid target when the trigger asks for these.
-_LOCATIVE_SLOTS = frozenset({"en", "dans", "chez"})
+_LOCATIVE_SLOTS = frozenset({"en", "dans", "chez", "a"})
 _PRON_SUBJ = frozenset(
     {"il", "elle", "ils", "elles", "je", "j'", "nous", "on", "celui-ci", "celle-ci"}
 )
@@ -237,7 +237,7 @@ def find_arguments(
             for m in mentions
             if m.start >= cand.trigger_end
             and m not in sources
-            and (not m.locative or spec.visit is not None)
+            and (not m.locative or spec.visit == "subject")
             and m.start - cand.trigger_end <= max_distance
         ]
         if after:

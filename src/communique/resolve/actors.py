@@ -389,7 +389,8 @@ class ActorResolver:
             name_span = None
         if toks[m.tok_start].pos in _STOP_POS:
             return None  # "a envoyé des lettres": a participle, not the title "envoyé"
-        if getattr(term, "ambiguous", False) and not (country or org or name_span):
+        both_sides = plural_parties or (term.kind == "group" and term.key in ("parties", "sides"))
+        if getattr(term, "ambiguous", False) and not (country or org or name_span or both_sides):
             return None  # "la présidence", "la partie" alone are not actors
         pieces = [(left, max(end, m.tok_end))]
         for c in consumed:
@@ -444,7 +445,7 @@ class ActorResolver:
             confidence=0.9 if country or org else 0.5,
             span=span,
         )
-        parties = plural_parties or (term.kind == "group" and term.key in ("parties", "sides"))
+        parties = both_sides
         return Mention(
             ref=ref,
             pieces=pieces,
@@ -552,8 +553,9 @@ class ActorResolver:
                 locative=locative,
             )
         if kind == "capital":
-            if locative:
-                return None  # "à Bakou" is a place, handled by resolve/places.py
+            # "à Bakou" is usually a place (resolve/places.py) but may be a recipient
+            # ("Erevan a proposé à Bakou"): kept as a locative mention, which only triggers
+            # that name an "à" recipient slot accept as a target
             if getattr(term, "ambiguous", False) and toks[m.tok_start].dep not in (
                 "nsubj",
                 "nsubj:pass",
