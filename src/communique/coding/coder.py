@@ -357,6 +357,9 @@ class DocumentCoder:
             etype, mode, alt = cand.spec.type, cand.spec.mode, None
             if cand.trigger.i in governed_types and etype == "AGREE":
                 alt = governed_types[cand.trigger.i]
+            if etype == "CONSULT" and mode is None and self._remote(doc, cand, kids):
+                mode = "phone"
+                trace.append("remote meeting: a telephone/video cue in the clause")
             # visits: "X en visite à/en Y" marks a meeting as a visit by X
             if etype == "CONSULT" and cand.spec.visit is None:
                 visitor = self._visitor(doc, sent, mentions, cand)
@@ -523,7 +526,8 @@ class DocumentCoder:
                         trace=tuple(trace) + _resolution_lines(s, x, when, where),
                     )
                 )
-            if etype == "CONSULT" and pairs and pairs[0][1] is not None:
+            if (etype in SYMMETRIC_TYPES or joint) and pairs and pairs[0][1] is not None:
+                # "les deux parties/pays/dirigeants" later refers to this pair
                 state.last_pair = (pairs[0][0], pairs[0][1])
         self._update_subject(doc, sent, mentions, kids, state)
         here = next((p.country for p in places if p.country), None)
@@ -720,6 +724,17 @@ class DocumentCoder:
             return with_country(m, other, "coref:counterpart").ref
         return m.ref
 
+    def _remote(self, doc: ParsedDoc, cand: Candidate, kids: dict[int, list[Tok]]) -> bool:
+        heads = {cand.predicate.i, cand.trigger.i} | ({cand.light.i} if cand.light else set())
+        cues = self.t.pack.phone_cues
+        for h in heads:
+            for c in kids.get(h, ()):
+                if fold_key(c.lemma) in cues or fold(c.text) in cues:
+                    return True
+                if any(fold(g.text) in cues for g in kids.get(c.i, ()) if g.dep == "amod"):
+                    return True
+        return False
+
     def _visitor(
         self, doc: ParsedDoc, sent: Sent, mentions: list[Mention], cand: Candidate
     ) -> ActorRef | None:
@@ -855,6 +870,11 @@ class DocumentCoder:
             lo = min(m.span.start for m in mentions)
             hi = max(m.span.end for m in mentions)
             mentions = self.t.find_dates(doc.text, lo, hi, article.published, "future")
+        if modes.future and not future:
+            # a plan coded as AGREE/CONCEDE is dated by its announcement (CODING.md): the
+            # planned day ("se rendra en mai") is not the event's date
+            pub = _iso(article.published)
+            mentions = [m for m in mentions if m.ref.value and pub and m.ref.value[:10] <= pub]
         if mentions:
             pos = cand.trigger.start
             best = min(

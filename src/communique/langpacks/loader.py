@@ -104,6 +104,7 @@ class LanguagePack:
     agreement_nouns: frozenset[str]
     receive_verbs: frozenset[str]
     container_nouns: frozenset[str]
+    phone_cues: frozenset[str]
     modality: Modality
     contexts: tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -493,6 +494,7 @@ def load_pack(lang: str, pack_dir: Path | None = None) -> LanguagePack:
         agreement_nouns=frozenset(_words(data.get("agreement_nouns"), where, "agreement_nouns")),
         receive_verbs=frozenset(_words(data.get("receive_verbs"), where, "receive_verbs")),
         container_nouns=frozenset(_words(data.get("container_nouns"), where, "container_nouns")),
+        phone_cues=frozenset(_words(data.get("phone_cues"), where, "phone_cues")),
         modality=modality,
         contexts=contexts,
     )

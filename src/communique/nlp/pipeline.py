@@ -14,12 +14,28 @@ from communique.nlp.view import Entity, ParsedDoc, Sent, Tok
 UNUSED_COMPONENTS: tuple[str, ...] = ()
 
 
+PARAGRAPH_COMPONENT = "communique_paragraphs"
+
+
+def _paragraph_starts(doc: Any) -> Any:
+    """A line break always ends a sentence: wire copy puts one paragraph per line, and the
+    parser otherwise runs a dateline or a headline into the next sentence."""
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            doc[i].is_sent_start = True
+    return doc
+
+
 def load_model(name: str) -> Any:
     """Load an installed spaCy pipeline by package name, or raise a coded error."""
     import spacy
+    from spacy.language import Language
 
+    if not Language.has_factory(PARAGRAPH_COMPONENT):
+        Language.component(PARAGRAPH_COMPONENT, func=_paragraph_starts)
     try:
-        return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
     except OSError as exc:
         raise ModelNotInstalledError(
             f"spaCy model {name!r} is not installed",
@@ -27,6 +43,9 @@ def load_model(name: str) -> Any:
             hint="run `make install` (it installs the pinned models), or pip install the "
             "model package and set it in Settings.models",
         ) from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    return nlp
 
 
 def _morph(tok: Any, key: str) -> str:
