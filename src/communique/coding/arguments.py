@@ -109,8 +109,20 @@ def _predicate_heads(doc: ParsedDoc, cand: Candidate) -> set[int]:
 
 
 def _is_passive(kids: dict[int, list[Tok]], pred: Tok) -> bool:
-    # a passive has its auxiliary ("a été reçu"); a lone nsubj:pass is a parser slip
-    return any(c.dep == "aux:pass" for c in kids.get(pred.i, ()))
+    # a passive has its auxiliary ("a été reçu"); a lone nsubj:pass is a parser slip; a
+    # participle modifying a noun with a "par" agent is passive too ("appuyés par X")
+    children = kids.get(pred.i, ())
+    if any(c.dep == "aux:pass" for c in children):
+        return True
+    return (
+        pred.verb_form == "Part"
+        and pred.dep in ("acl", "acl:relcl")
+        and any(
+            c.dep == "obl:agent"
+            or any(fold(g.text) == "par" for g in kids.get(c.i, ()) if g.dep == "case")
+            for c in children
+        )
+    )
 
 
 def _subject_owner(doc: ParsedDoc, kids: dict[int, list[Tok]], pred: Tok) -> Tok:

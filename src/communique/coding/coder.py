@@ -38,6 +38,9 @@ ALLEGEABLE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "THREATEN", "SANC
 STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST"})
 # Group keys whose violence PLOVER codes as PROTEST (riot), not ASSAULT.
 PROTESTER_GROUPS = frozenset({"group:protesters"})
+# Sentences for which the last place named still locates domestic groups ("Ils ont été
+# dispersés par la police" right after a sentence set in Bamako).
+PLACE_MEMORY_SENTENCES = 1
 # Maximum characters between a visitor and its "en visite" phrase.
 VISIT_PHRASE_WINDOW = 60
 # Characters after a closing quote in which its attribution ("», a déclaré X") is sought.
@@ -69,6 +72,7 @@ class Discourse:
     home_country: str | None = None
     # the country of the last place named: domestic groups in the next sentences are there
     last_place_country: str | None = None
+    last_place_sent: int = -10
 
     def last_person(self, exclude_key: str | None = None) -> ActorRef | None:
         for m in reversed(self.mentions):
@@ -402,7 +406,12 @@ class DocumentCoder:
             place_country = next((p.country for p in places if p.country), None) or (
                 dateline_place.country if dateline_place else None
             )
-            place_country = place_country or state.last_place_country or state.home_country
+            recent = (
+                state.last_place_country
+                if sent.index - state.last_place_sent <= PLACE_MEMORY_SENTENCES
+                else None
+            )
+            place_country = place_country or recent or state.home_country
             if place_country:
                 sources = [_localise(x, place_country) for x in sources]
                 targets = [_localise(x, place_country) for x in targets]
@@ -533,6 +542,7 @@ class DocumentCoder:
         here = next((p.country for p in places if p.country), None)
         if here:
             state.last_place_country = here
+            state.last_place_sent = sent.index
         return out
 
     # ------------------------------------------------------------------ helpers
@@ -630,7 +640,9 @@ class DocumentCoder:
         slots = set(cand.spec.target)
         for h in sorted(heads):
             for child in kids.get(h, ()):
-                if not child.dep.startswith(deps) or child.i in heads:
+                # "obl:mod" counts as "obl"; a passive subject is a target, never a source
+                base = child.dep.split(":")[0]
+                if child.dep == "nsubj:pass" or base not in deps or child.i in heads:
                     continue
                 preps = [fold(c.text) for c in kids.get(child.i, ()) if c.dep == "case"]
                 if preps and not (set(preps) & slots) and child.dep != "nsubj":
@@ -900,7 +912,7 @@ class DocumentCoder:
 
 # Dependency labels that open a new clause: a date under one of them belongs to that
 # clause's verb, not to a trigger above it.
-_CLAUSE_OPENERS = frozenset({"ccomp", "parataxis", "advcl", "acl:relcl", "conj", "csubj"})
+_CLAUSE_OPENERS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "acl:relcl", "conj", "csubj"})
 
 
 def _same_clause(doc: ParsedDoc, sent: Sent, pos: int, cand: Candidate) -> bool:
