@@ -116,11 +116,10 @@ def _objects_ok(
                 lem in pack.agreement_nouns or word in pack.agreement_nouns
             ):
                 return True
-            if (
-                "*PERSON" in spec.objects
-                and t.i == child.i
-                and token_mention(mentions, t) is not None
-            ):
+            # an actor heading the object or named right inside it ("la centralité de
+            # l'ASEAN", "le chef de l'opposition")
+            near = t.i == child.i or (t.head == child.i and t.dep.startswith("nmod"))
+            if "*PERSON" in spec.objects and near and token_mention(mentions, t) is not None:
                 m = token_mention(mentions, t)
                 if m is not None and not m.locative:
                     return True
