@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -131,18 +131,7 @@ def load_gold(path: Path | str) -> list[GoldDoc]:
         ) from None
     docs: list[GoldDoc] = []
     seen: dict[str, int] = {}
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldFileError(
-                f"invalid JSON: {exc.msg} (column {exc.colno})",
-                where=where,
-                hint="each line must be one complete JSON object",
-            ) from None
+    for lineno, where, record in iter_json_lines(path, text.splitlines()):
         doc = parse_record(record, where=where, line=lineno)
         if doc.id in seen:
             raise GoldFileError(
@@ -157,6 +146,23 @@ def load_gold(path: Path | str) -> list[GoldDoc]:
             "gold file has no records", where=str(path), hint="add one JSON record per line"
         )
     return docs
+
+
+def iter_json_lines(path: Path, lines: list[str]) -> Iterator[tuple[int, str, Any]]:
+    """(line number, "path:line", parsed value) of each non-blank JSONL line; a line that
+    is not JSON raises GoldFileError naming it."""
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            yield lineno, where, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldFileError(
+                f"invalid JSON: {exc.msg} (column {exc.colno})",
+                where=where,
+                hint="each line must be one complete JSON object",
+            ) from None
 
 
 def parse_record(record: object, *, where: str, line: int | None = None) -> GoldDoc:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from communique.errors import GoldFileError
-from communique.evaluation.gold import GoldDoc, load_gold
+from communique.evaluation.gold import GoldDoc, iter_json_lines, load_gold
 from communique.evaluation.scorer import EvalReport, score
 from communique.settings import Settings
 
@@ -122,18 +121,7 @@ def _texts_from_docs(gold: Sequence[GoldDoc], gold_path: Path, docs_path: Path) 
             f"cannot read docs file: {exc}", where=str(docs_path), hint="save it as UTF-8"
         ) from None
     found: dict[str, _Text] = {}
-    for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{docs_path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldFileError(
-                f"invalid JSON: {exc.msg} (column {exc.colno})",
-                where=where,
-                hint="each line must be one complete JSON object",
-            ) from None
+    for _lineno, where, record in iter_json_lines(docs_path, lines):
         if not isinstance(record, dict):
             raise GoldFileError("a docs line must be a JSON object", where=where, hint="fix it")
         doc_id, text = record.get("id"), record.get("text")
