@@ -28,13 +28,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install lint
+test: install lint typecheck
 	$(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python bench/throughput.py
 
-lock:
+lock: install
+	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes -o requirements/main.lock requirements/main.in
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes -o requirements/dev.lock requirements/dev.in
 

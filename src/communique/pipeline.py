@@ -64,7 +64,9 @@ def build_tools(lang: str, settings: Settings) -> Any:
         return country_index.get(key)
 
     def _find_dates(text: str, start: int, end: int, published: Any, prefer: str) -> list[Any]:
-        return find_dates(text, start, end, published, vocab, prefer=prefer)
+        return find_dates(
+            text, start, end, published, vocab, prefer="future" if prefer == "future" else "past"
+        )
 
     return CoderTools(
         pack=pack,

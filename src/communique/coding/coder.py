@@ -420,14 +420,14 @@ class DocumentCoder:
             sources = [x for x in sources if x.key != "unknown" or x.kind == "group"]
             targets = [x for x in targets if x.key != "unknown" or x.kind == "group"]
             if etype == "PROTEST" and not targets and sources and sources[0].country:
-                c = sources[0].country
+                home = sources[0].country
                 targets = [
                     ActorRef(
-                        name=c,
+                        name=home,
                         kind="country",
-                        country=c,
+                        country=home,
                         sector="GOV",
-                        actor_id=f"country:{c}",
+                        actor_id=f"country:{home}",
                         method="protest-default-target",
                         confidence=0.5,
                     )
@@ -451,7 +451,9 @@ class DocumentCoder:
                 if len(parties) < 2:
                     self._drop(cand, f"joint act with {len(parties)} party")
                     continue
-                pairs = [(a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]]
+                pairs: list[tuple[ActorRef, ActorRef | None]] = [
+                    (a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]
+                ]
             else:
                 src_keys = {s.key for s in sources}
                 src_names = {fold_key(s.name) for s in sources}
@@ -479,7 +481,9 @@ class DocumentCoder:
                 if not targets and not cand.spec.no_target_ok:
                     self._drop(cand, "no target")
                     continue
-                pairs = [(s, x) for s in _unique(sources) for x in (targets or [None])]
+                pairs = [
+                    (s, x) for s in _unique(sources) for x in ([*targets] if targets else [None])
+                ]
             if (
                 etype == "ASSAULT"
                 and sources

@@ -42,8 +42,8 @@ class _LineLoader(yaml.SafeLoader):
     """A YAML loader that records the line of every mapping (as key "__line__")."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -259,7 +259,7 @@ def load_knowledge(data_dir: Path | None = None) -> KnowledgeBase:
 
 def _forms(value: Any) -> list[tuple[str, bool, dict[str, Any]]]:
     """A list of forms, each a string or {text, ambiguous, ...}."""
-    out = []
+    out: list[tuple[str, bool, dict[str, Any]]] = []
     for f in value or []:
         if isinstance(f, str):
             out.append((f, False, {}))
@@ -346,7 +346,7 @@ def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> t
         office = rec.get("office")
         if office not in kb.offices:
             raise _fail(tpath, line, f"unknown office {office!r}", "use a code from offices.yaml")
-        amb = set(rec.get("ambiguous") or ())
+        amb_forms = set(rec.get("ambiguous") or ())
         for plural, key in ((False, "forms"), (True, "plural")):
             for form in rec.get(key) or []:
                 text, slot = _slot(str(form))
@@ -357,7 +357,7 @@ def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> t
                         office,
                         sector=kb.offices[office].sector,
                         office=office,
-                        ambiguous=str(form) in amb,
+                        ambiguous=str(form) in amb_forms,
                         slot=slot,
                         plural=plural,
                         org=rec.get("org"),
@@ -369,7 +369,7 @@ def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> t
         sector = rec.get("sector")
         if sector not in SECTORS:
             raise _fail(tpath, line, f"unknown sector {sector!r}", f"use one of {sorted(SECTORS)}")
-        amb = set(rec.get("ambiguous") or ())
+        amb_forms = set(rec.get("ambiguous") or ())
         for plural, key in ((False, "forms"), (True, "plural")):
             for form in rec.get(key) or []:
                 text, slot = _slot(str(form))
@@ -379,7 +379,7 @@ def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> t
                         "group",
                         str(rec.get("key")),
                         sector=sector,
-                        ambiguous=str(form) in amb,
+                        ambiguous=str(form) in amb_forms,
                         slot=slot,
                         plural=plural,
                         org=rec.get("org"),
@@ -395,8 +395,8 @@ def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> t
             terms.append(Term(str(form), "capital", country, sector=rec.get("sector", "GOV")))
     # people: names and aliases are terms in every language
     for p in kb.people.values():
-        for n in (p.name, *p.aliases):
-            terms.append(Term(n, "person", p.id))
+        for alias in (p.name, *p.aliases):
+            terms.append(Term(alias, "person", p.id))
     return tuple(terms)
 
 
