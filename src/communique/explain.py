@@ -25,14 +25,33 @@ def explain_event(store_path: Path | str, event_id: str) -> dict[str, Any]:
     return found
 
 
+# Marks around the source and target actors' names in the sentence.
+SOURCE_OPEN, SOURCE_CLOSE = "{", "}"
+TARGET_OPEN, TARGET_CLOSE = "<", ">"
+
+
 def mark_trigger(row: dict[str, Any]) -> str:
+    """The evidence sentence with the trigger in [[...]], the source's name in {...} and the
+    target's in <...> (names are located by their first occurrence in the sentence)."""
     ev = row["evidence"]
     trig = row.get("trigger") or {}
     text = ev["text"]
+    marks: list[tuple[int, int, str, str]] = []
     a = (trig.get("start") or 0) - ev["start"]
     b = (trig.get("end") or 0) - ev["start"]
     if 0 <= a < b <= len(text):
-        return text[:a] + TRIGGER_OPEN + text[a:b] + TRIGGER_CLOSE + text[b:]
+        marks.append((a, b, TRIGGER_OPEN, TRIGGER_CLOSE))
+    for role, (op, cl) in (
+        ("source", (SOURCE_OPEN, SOURCE_CLOSE)),
+        ("target", (TARGET_OPEN, TARGET_CLOSE)),
+    ):
+        name = (row.get(role) or {}).get("name")
+        if name:
+            i = text.find(name)
+            if i >= 0 and not any(i < e and s < i + len(name) for s, e, _, _ in marks):
+                marks.append((i, i + len(name), op, cl))
+    for s, e, op, cl in sorted(marks, reverse=True):
+        text = text[:s] + op + text[s:e] + cl + text[e:]
     return text
 
 
@@ -62,6 +81,8 @@ def render_explanation(row: dict[str, Any]) -> str:
         f"article   {art.get('id')}  published {published}  origin {art.get('origin') or '-'}",
         f"evidence  [{row['evidence']['start']}:{row['evidence']['end']}]",
         "  " + mark_trigger(row),
+        f"  (trigger {TRIGGER_OPEN}...{TRIGGER_CLOSE}, source {SOURCE_OPEN}...{SOURCE_CLOSE}, "
+        f"target {TARGET_OPEN}...{TARGET_CLOSE})",
         "how it was resolved:",
     ]
     lines += [f"  - {step}" for step in row.get("trace") or []]

@@ -38,6 +38,8 @@ ALLEGEABLE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "THREATEN", "SANC
 STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST"})
 # Group keys whose violence PLOVER codes as PROTEST (riot), not ASSAULT.
 PROTESTER_GROUPS = frozenset({"group:protesters"})
+# Role label of the "homologue" office (knowledge/data/offices.yaml).
+COUNTERPART_ROLE = "counterpart"
 # Sentences for which the last place named still locates domestic groups ("Ils ont été
 # dispersés par la police" right after a sentence set in Bamako).
 PLACE_MEMORY_SENTENCES = 1
@@ -325,6 +327,12 @@ class DocumentCoder:
                 for m in args.targets
                 for r in (_expand(m) if m.members else [m.ref])
             ]
+            if sources and sources[0].role:
+                # "son homologue": the counterpart holds the source's office
+                targets = [
+                    replace(x, role=sources[0].role) if x.role == COUNTERPART_ROLE else x
+                    for x in targets
+                ]
             if not targets and cand.spec.target:
                 # "une attaque contre le réseau électrique ukrainien": the target is the
                 # nationality of the affected object
