@@ -79,6 +79,7 @@ def build_tools(lang: str, settings: Settings) -> Any:
         agency_country=load_agency_countries().get,
         max_argument_distance=settings.max_argument_distance,
         keep_historical=settings.keep_historical,
+        min_confidence=settings.min_confidence,
     )
 
 

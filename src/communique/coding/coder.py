@@ -132,6 +132,7 @@ class CoderTools:
     agency_country: Callable[[str], str | None] = lambda name: None
     max_argument_distance: int = 220
     keep_historical: bool = False
+    min_confidence: float = 0.0
 
 
 class DocumentCoder:
@@ -171,7 +172,13 @@ class DocumentCoder:
             )
             events.extend(sent_events)
             actors.extend(m.ref for m in mentions)
-        return dedupe(events), actors
+        kept = [e for e in events if e.confidence >= t.min_confidence]
+        self.dropped.extend(
+            (e.rule, e.trigger.text, f"confidence {e.confidence} below the threshold")
+            for e in events
+            if e.confidence < t.min_confidence
+        )
+        return dedupe(kept), actors
 
     # ------------------------------------------------------------------ discourse
     def _resolve_mention(self, m: Mention, state: Discourse, on: date | None) -> Mention:
