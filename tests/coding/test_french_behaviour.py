@@ -867,10 +867,11 @@ def test_relative_dates_resolve_against_published(
 # --------------------------------------------------------------------------- actors
 ACTOR_CASES = [
     case(
+        # met in Canberra: the Japanese guest is the visitor, the host the target (CODING.md)
         "Le ministre australien de la Défense a rencontré son homologue japonais à Canberra.",
         "CONSULT",
-        "AUS",
         "JPN",
+        "AUS",
         id="son-homologue-japonais",
     ),
     case(

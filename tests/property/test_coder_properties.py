@@ -221,7 +221,9 @@ def _long_sentence(n_words: int) -> str:
 
 PATHOLOGICAL = {
     "long-sentence-no-punctuation": _long_sentence(LONG_SENTENCE_WORDS),
-    "2000-lines-one-word": "\n".join(("France", "Japon", "rencontré", "et")[i % 4] for i in range(2000)),
+    "2000-lines-one-word": "\n".join(
+        ("France", "Japon", "rencontré", "et")[i % 4] for i in range(2000)
+    ),
     "only-punctuation": ".,;:!?…—–-()[]{}\"'’ " * 50,
     "only-digits": "0123456789 3 12 2024 1er 42" * 40,
     "only-quotes": "« » «» « « » » " * 100,

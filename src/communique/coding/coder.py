@@ -387,6 +387,23 @@ class DocumentCoder:
                     sources, targets = [visitor], others
                     mode = "visit"
                     trace.append(f"visit: '{visitor.name}' is the visitor")
+            if etype == "CONSULT" and mode is None and len(sources) == 1 and len(targets) == 1:
+                # a meeting held in one party's country is the other party's visit (PLOVER's
+                # "visit" mode: the guest is the source, the host the target)
+                where_country = next((p.country for p in places if p.country), None) or (
+                    dateline_place.country if dateline_place and not places else None
+                )
+                s0, t0 = sources[0], targets[0]
+                if where_country and s0.country and t0.country and s0.country != t0.country:
+                    if t0.country == where_country:
+                        mode = "visit"
+                        trace.append(f"meeting in the target's country ({where_country}): a visit")
+                    elif s0.country == where_country:
+                        sources, targets, mode = [t0], [s0], "visit"
+                        trace.append(
+                            f"meeting in the source's country ({where_country}): "
+                            "the other side visits"
+                        )
             if cand.spec.visit == "object":
                 sources, targets = targets, sources  # "X a reçu Y": Y visits X
                 trace.append("host is the subject: visitor becomes the source")
