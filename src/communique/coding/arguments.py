@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from communique.coding.triggers import Candidate
 from communique.nlp.view import ParsedDoc, Sent, Tok
 from communique.resolve.actors import Mention
-from communique.textfold import fold, fold_key
+from communique.textfold import fold
 
 # Maximum parse steps from a mention up to the predicate; deeper attachments are noise.
 MAX_WALK = 8
@@ -293,7 +293,3 @@ def _with_coordinated(
                     changed = True
                     break
     return sorted(out, key=lambda m: m.start)
-
-
-def lemma_in(tok: Tok, words: frozenset[str]) -> bool:
-    return fold_key(tok.lemma) in words or fold(tok.text) in words

@@ -1165,7 +1165,3 @@ def dedupe(events: list[Event]) -> list[Event]:
         seen.add(key)
         out.append(ev)
     return out
-
-
-def replace_trace(ev: Event, *lines: str) -> Event:
-    return replace(ev, trace=ev.trace + tuple(lines))

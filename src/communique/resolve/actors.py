@@ -219,11 +219,6 @@ class ActorResolver:
         return list(dict.fromkeys(out)) if len(set(out)) > 1 else []
 
     # ------------------------------------------------------------------ helpers
-    def _country_name(self, iso3: str | None) -> str | None:
-        if not iso3:
-            return None
-        c = self.kb.country(iso3)
-        return c.name_en if c else iso3
 
     def _phrase(
         self,

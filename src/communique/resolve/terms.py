@@ -8,7 +8,7 @@ does not depend on how the tokenizer splits hyphens or elisions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,10 +146,3 @@ def _match_plain(hay: str, needle: str, pos: int) -> int | None:
                 return None
             j += 1
     return j - pos
-
-
-def covering(matches: Sequence[TermMatch], tok_i: int) -> TermMatch | None:
-    for m in matches:
-        if m.tok_start <= tok_i < m.tok_end:
-            return m
-    return None
