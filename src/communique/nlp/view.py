@@ -50,12 +50,3 @@ class ParsedDoc:
 
     def sent_tokens(self, sent: Sent) -> tuple[Tok, ...]:
         return self.tokens[sent.tok_start : sent.tok_end]
-
-    def children(self, i: int) -> list[Tok]:
-        return [
-            t
-            for t in self.tokens[
-                self.sents[self.tokens[i].sent].tok_start : self.sents[self.tokens[i].sent].tok_end
-            ]
-            if t.head == i and t.i != i
-        ]
