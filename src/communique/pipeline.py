@@ -80,6 +80,7 @@ def build_tools(lang: str, settings: Settings) -> Any:
         max_argument_distance=settings.max_argument_distance,
         keep_historical=settings.keep_historical,
         min_confidence=settings.min_confidence,
+        max_sentence_tokens=settings.max_sentence_tokens,
     )
 
 

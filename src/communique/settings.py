@@ -47,6 +47,11 @@ class Settings:
     # 0.4 trades 0.01 F1 for +0.08 precision: raise it for precision-first use.
     min_confidence: float = 0.3
 
+    # Sentences longer than this many tokens are coded in windows of this size. Wire
+    # sentences run 20-80 tokens; a run-on "sentence" of thousands of tokens (scraped
+    # lists, missing punctuation) would otherwise make argument attachment quadratic.
+    max_sentence_tokens: int = 250
+
     # Maximum number of characters between a trigger and an argument in linear fallback
     # attachment; about two clauses of news French.
     max_argument_distance: int = 220

@@ -133,6 +133,7 @@ class CoderTools:
     max_argument_distance: int = 220
     keep_historical: bool = False
     min_confidence: float = 0.0
+    max_sentence_tokens: int = 250
 
 
 class DocumentCoder:
@@ -150,9 +151,12 @@ class DocumentCoder:
         t = self.t
         published = article.published
         on = published
-        sent_mentions: dict[int, list[Mention]] = {}
-        for sent in doc.sents:
-            sent_mentions[sent.index] = t.resolver.sentence_mentions(doc, sent, on)
+        # coding units: sentences, with pathological run-on sentences cut into windows so
+        # that the per-trigger work stays bounded
+        units = [w for sent in doc.sents for w in _windows(doc, sent, t.max_sentence_tokens)]
+        sent_mentions = {
+            i: t.resolver.sentence_mentions(doc, unit, on) for i, unit in enumerate(units)
+        }
         quotes = self._quotes(doc, sent_mentions)
         dateline_place = None
         if article.dateline is not None and article.dateline.place is not None:
@@ -161,9 +165,9 @@ class DocumentCoder:
         self.dropped = []
         events: list[Event] = []
         actors: list[ActorRef] = []
-        for sent in doc.sents:
+        for i, sent in enumerate(units):
             mentions = []
-            for m in sent_mentions[sent.index]:
+            for m in sent_mentions[i]:
                 resolved = self._resolve_mention(m, state, on)
                 mentions.append(resolved)
                 state.mentions.append(resolved)  # later mentions may corefer with it
@@ -1057,6 +1061,17 @@ def _home_country(
     if article.dateline is not None and article.dateline.agency:
         return agency_country(article.dateline.agency)
     return None
+
+
+def _windows(doc: ParsedDoc, sent: Sent, size: int) -> list[Sent]:
+    """``sent`` itself, or consecutive windows of at most ``size`` tokens of it."""
+    if sent.tok_end - sent.tok_start <= size:
+        return [sent]
+    out = []
+    for a in range(sent.tok_start, sent.tok_end, size):
+        b = min(sent.tok_end, a + size)
+        out.append(Sent(sent.index, doc.tokens[a].start, doc.tokens[b - 1].end, a, b))
+    return out
 
 
 def _localise(a: ActorRef, country: str) -> ActorRef:
