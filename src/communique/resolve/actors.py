@@ -266,6 +266,8 @@ class ActorResolver:
                 break
             if (country or org) and t.pos == "ADP" and fold(t.text) not in _GENITIVE:
                 break  # "la partie japonaise | pour son soutien"
+            if t.pos == "NUM" or (t.pos == "DET" and k + 1 < limit and toks[k + 1].pos == "NUM"):
+                break  # "le ministre russe | le 3 mars": a date, not part of the title
             mm = next((x for x in matches if x.tok_start == k), None)
             if mm is not None:
                 if mm.term.kind in ("title", "person"):
