@@ -36,6 +36,9 @@ ALLEGEABLE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "THREATEN", "SANC
 # Verbal acts whose target may be the actor their statement is about ("a dénoncé une
 # « agression » de X", "exige que X rende...").
 STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST"})
+# Verbs of protest that are PROTEST when civilians do them and ACCUSE when a government does.
+CROWD_PROTEST_VERBS = frozenset({"protester"})
+CROWD_SECTORS = frozenset({"CVL", "MED", "OPP", "NGO", "BUS"})
 # Group keys whose violence PLOVER codes as PROTEST (riot), not ASSAULT.
 PROTESTER_GROUPS = frozenset({"group:protesters"})
 # Role label of the "homologue" office (knowledge/data/offices.yaml).
@@ -455,12 +458,22 @@ class DocumentCoder:
             # query; a named group without nationality still is ("des hommes armés").
             sources = [x for x in sources if x.key != "unknown" or x.kind == "group"]
             targets = [x for x in targets if x.key != "unknown" or x.kind == "group"]
+            if (
+                etype == "ACCUSE"
+                and cand.spec.lemma in CROWD_PROTEST_VERBS
+                and sources
+                and all(x.sector in CROWD_SECTORS for x in sources)
+            ):
+                # "des journalistes ont protesté contre...": a crowd's protest is PROTEST,
+                # a government's is ACCUSE
+                etype, mode = "PROTEST", "demo"
+                trace.append("protest by civilians: coded PROTEST (demo)")
             if etype == "PROTEST" and not targets and sources and sources[0].country:
                 home = sources[0].country
                 targets = [
                     ActorRef(
                         name=home,
-                        kind="country",
+                        kind="group",
                         country=home,
                         sector="GOV",
                         actor_id=f"country:{home}",
