@@ -557,8 +557,6 @@ HOST_RECEIVES_CASES = [
         "GBR",
         "GHA",
         id="recevoir-place-after-ministry",
-        xfail="'le ministre britannique des Affaires étrangères à Accra' resolves to GHA "
-        "(the place after the ministry name overrides the nationality)",
     ),
 ]
 

@@ -272,6 +272,8 @@ class ActorResolver:
             if mm is not None:
                 if mm.term.kind in ("title", "person"):
                     break
+                if mm.term.kind == "capital" and _is_locative(doc, k, sent, city=True):
+                    break  # "le ministre britannique | à Accra": where, not whose
                 if mm.term.kind == "group" and not _genitive_before(toks, k, sent):
                     break
                 consumed.append(mm)
