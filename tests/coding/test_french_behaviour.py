@@ -955,8 +955,6 @@ ACTOR_CASES = [
         "GBR",
         "BLR",
         id="le-royaume-uni-sentence-initial",
-        xfail="'Le Royaume-Uni' opening a sentence is not resolved (it is resolved as an "
-        "object or after 'Hier,'): nothing is coded",
     ),
     case(
         "Le président kazakh a rencontré le Premier ministre hongrois.",

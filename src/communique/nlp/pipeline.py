@@ -27,6 +27,47 @@ def _paragraph_starts(doc: Any) -> Any:
     return doc
 
 
+COMPOUND_COMPONENT = "communique_proper_compounds"
+
+
+def _merge_proper_compounds(doc: Any) -> Any:
+    """Re-join hyphenated proper names the tokenizer split ("Royaume - Uni", "Guinée -
+    Bissau"): letter-hyphen-Capital with no spaces. Split, they get parsed as separate
+    nouns and sometimes as a sentence break."""
+    spans = []
+    i = 0
+    n = len(doc)
+    while i < n - 2:
+        a, h, b = doc[i], doc[i + 1], doc[i + 2]
+        if (
+            h.text == "-"
+            and not a.whitespace_
+            and not h.whitespace_
+            and a.is_alpha
+            and b.is_alpha
+            and b.text[:1].isupper()
+        ):
+            j = i + 2
+            # "Bosnie-Herzégovine", "Saint-Vincent-et-les-Grenadines"
+            while (
+                j + 2 < n
+                and doc[j + 1].text == "-"
+                and not doc[j].whitespace_
+                and not doc[j + 1].whitespace_
+                and doc[j + 2].is_alpha
+            ):
+                j += 2
+            spans.append(doc[i : j + 1])
+            i = j + 1
+        else:
+            i += 1
+    if spans:
+        with doc.retokenize() as retok:
+            for span in spans:
+                retok.merge(span)
+    return doc
+
+
 def load_model(name: str) -> Any:
     """Load an installed spaCy pipeline by package name, or raise a coded error."""
     import spacy
@@ -34,6 +75,8 @@ def load_model(name: str) -> Any:
 
     if not Language.has_factory(PARAGRAPH_COMPONENT):
         Language.component(PARAGRAPH_COMPONENT, func=_paragraph_starts)
+    if not Language.has_factory(COMPOUND_COMPONENT):
+        Language.component(COMPOUND_COMPONENT, func=_merge_proper_compounds)
     try:
         nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
     except OSError as exc:
@@ -43,6 +86,7 @@ def load_model(name: str) -> Any:
             hint="run `make install` (it installs the pinned models), or pip install the "
             "model package and set it in Settings.models",
         ) from exc
+    nlp.add_pipe(COMPOUND_COMPONENT, first=True)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     return nlp
