@@ -22,7 +22,7 @@ from communique.coding.triggers import Candidate, find_candidates
 from communique.langpacks.loader import LanguagePack
 from communique.model import ActorRef, Article, DateRef, Event, Place, TextSpan
 from communique.nlp.view import ParsedDoc, Sent, Tok
-from communique.resolve.actors import ActorResolver, Mention, with_country
+from communique.resolve.actors import ActorResolver, Mention, country_actor, with_country
 from communique.textfold import fold, fold_key
 
 # Types whose direction does not matter for deduplication (CODING.md, scoring rule 3).
@@ -470,17 +470,7 @@ class DocumentCoder:
                 trace.append("protest by civilians: coded PROTEST (demo)")
             if etype == "PROTEST" and not targets and sources and sources[0].country:
                 home = sources[0].country
-                targets = [
-                    ActorRef(
-                        name=home,
-                        kind="group",
-                        country=home,
-                        sector="GOV",
-                        actor_id=f"country:{home}",
-                        method="protest-default-target",
-                        confidence=0.5,
-                    )
-                ]
+                targets = [country_actor(home, home, "protest-default-target", 0.5, kind="group")]
                 trace.append("protest without a stated target: the government of the country")
             # joint acts: every party signs with every other
             joint = cand.spec.joint
@@ -708,18 +698,14 @@ class DocumentCoder:
                     if tok.i not in mention_toks and tok.pos == "ADJ":
                         dem = self.t.resolver.matcher.word_terms(tok.text, "demonym")
                         if dem:
-                            c = dem[0].key
-                            return ActorRef(
-                                name=doc.text[child.start : tok.end]
+                            name = (
+                                doc.text[child.start : tok.end]
                                 if tok.end > child.start
-                                else tok.text,
-                                kind="country",
-                                country=c,
-                                sector="GOV",
-                                actor_id=f"country:{c}",
-                                method="nationality-of-phrase",
-                                confidence=0.6,
-                                span=TextSpan.of(doc.text, tok.start, tok.end),
+                                else tok.text
+                            )
+                            span = TextSpan.of(doc.text, tok.start, tok.end)
+                            return country_actor(
+                                name, dem[0].key, "nationality-of-phrase", 0.6, span
                             )
                     stack.extend(
                         k for k in kids.get(tok.i, ()) if k.dep not in ("acl:relcl", "advcl")
@@ -1151,16 +1137,7 @@ def _host_from_places(places: Sequence[Place], sources: Sequence[ActorRef]) -> A
     src = {s.country for s in sources}
     for p in places:
         if p.country and p.country not in src:
-            return ActorRef(
-                name=p.name,
-                kind="country",
-                country=p.country,
-                sector="GOV",
-                actor_id=f"country:{p.country}",
-                method="host-from-place",
-                confidence=0.7,
-                span=p.span,
-            )
+            return country_actor(p.name, p.country, "host-from-place", 0.7, p.span)
     return None
 
 

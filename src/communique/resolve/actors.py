@@ -563,16 +563,7 @@ class ActorResolver:
             kind = "country"
         span = TextSpan.of(doc.text, m.start, m.end)
         if kind == "country":
-            ref = ActorRef(
-                name=span.text,
-                kind="country",
-                country=term.key,
-                sector="GOV",
-                actor_id=f"country:{term.key}",
-                method=f"gazetteer:{term.kind}",
-                confidence=0.8,
-                span=span,
-            )
+            ref = country_actor(span.text, term.key, f"gazetteer:{term.kind}", 0.8, span)
         elif kind == "org":
             org = self.kb.org(term.key)
             sector = getattr(term, "sector", None) or getattr(org, "sector", None) or "IGO"
@@ -607,6 +598,27 @@ class ActorResolver:
             kind=kind,
             locative=locative,
         )
+
+
+def country_actor(
+    name: str,
+    iso3: str,
+    method: str,
+    confidence: float,
+    span: TextSpan | None = None,
+    kind: str = "country",
+) -> ActorRef:
+    """A state acting as a whole: its government (sector GOV), keyed on its ISO code."""
+    return ActorRef(
+        name=name,
+        kind=kind,
+        country=iso3,
+        sector="GOV",
+        actor_id=f"country:{iso3}",
+        method=method,
+        confidence=confidence,
+        span=span,
+    )
 
 
 def with_country(mention: Mention, source: ActorRef, method: str) -> Mention:
