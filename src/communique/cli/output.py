@@ -8,69 +8,23 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from communique.store.base import ROW_COLUMNS, flatten_row
+
 FORMATS = ("table", "jsonl", "csv")
 
 # Width of the table when stdout is not a terminal; wide enough for one line per event with
 # a 90-character evidence excerpt.
 WIDE_TABLE_WIDTH = 200
 
-# Flat columns for csv/table: nested actor/location/evidence fields are flattened.
-FLAT_COLUMNS = (
-    "event_id",
-    "mention_id",
-    "article_id",
-    "type",
-    "mode",
-    "cameo",
-    "source_name",
-    "source_country",
-    "source_sector",
-    "source_org",
-    "source_role",
-    "source_actor_id",
-    "target_name",
-    "target_country",
-    "target_sector",
-    "target_org",
-    "target_role",
-    "target_actor_id",
-    "date",
-    "date_precision",
-    "location_name",
-    "location_country",
-    "location_lat",
-    "location_lon",
-    "negated",
-    "future",
-    "historical",
-    "hypothetical",
-    "joint",
-    "alt_type",
-    "contexts",
-    "quad",
-    "intensity",
-    "evidence_text",
-    "evidence_start",
-    "evidence_end",
-    "confidence",
-    "rule",
-    "coder_version",
-)
+# Flat columns for csv: the store's flattening of the dyadic row (nested actor, location
+# and evidence fields become `source_name`, `location_lat`, `evidence_start`...).
+FLAT_COLUMNS = ROW_COLUMNS
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, dict):
-            for sub, v in value.items():
-                flat[f"{key}_{sub}"] = v
-        elif key in ("source", "target", "location") and value is None:
-            continue
-        elif isinstance(value, list):
-            flat[key] = ";".join(str(v) for v in value)
-        else:
-            flat[key] = value
-    return {c: flat.get(c) for c in FLAT_COLUMNS}
+    """A dyadic row as CSV cells: nested fields flattened, lists joined with ";"."""
+    flat = flatten_row(row)
+    return {k: ";".join(str(v) for v in x) if isinstance(x, list) else x for k, x in flat.items()}
 
 
 def to_jsonl(rows: Iterable[dict[str, Any]]) -> Iterable[str]:
