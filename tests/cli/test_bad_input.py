@@ -379,14 +379,28 @@ def test_lang_outside_the_choices_is_a_usage_error(
     assert not store.exists()
 
 
-# The English language pack exists (for detection), but Settings.models has a spaCy model
-# for French only: `--lang en` passes the option check and the real Coder refuses the
-# language with a typed error (C107) before loading any model. These tests use the real
-# Coder class on English input only, so no spaCy model is loaded.
+# A language whose pack exists (for detection) but which Settings.models gives no spaCy
+# model: `--lang en` passes the option check and the real Coder refuses the language with a
+# typed error (C107) before loading any model. These tests configure a French-only
+# installation and use the real Coder class on English input, so no model is loaded.
+
+
+@pytest.fixture
+def french_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import communique.cli.store_cmds
+    import communique.extract
+
+    def settings() -> Settings:
+        return Settings().with_(models={"fr": "fr_core_news_md"})
+
+    monkeypatch.setattr(communique.extract, "Settings", settings)
+    monkeypatch.setattr(communique.cli.store_cmds, "Settings", settings)
 
 
 @pytest.mark.parametrize("command", ["extract", "ingest"])
-def test_explicit_lang_without_a_model_is_a_typed_error(tmp_path: Path, command: str) -> None:
+def test_explicit_lang_without_a_model_is_a_typed_error(
+    tmp_path: Path, command: str, french_only: None
+) -> None:
     english = write(tmp_path / "english.txt", ENGLISH)
     store = tmp_path / "store.duckdb"
     extra = ["--store", store] if command == "ingest" else []
@@ -401,7 +415,7 @@ def test_explicit_lang_without_a_model_is_a_typed_error(tmp_path: Path, command:
         assert not store.exists() or stored_ids(store) == set()
 
 
-def test_detected_language_without_a_model_is_skipped(tmp_path: Path) -> None:
+def test_detected_language_without_a_model_is_skipped(tmp_path: Path, french_only: None) -> None:
     english = write(tmp_path / "english.txt", ENGLISH)
     result = run("extract", english)
     assert result.exit_code == 1
@@ -525,7 +539,7 @@ def test_jsonl_with_one_bad_line_stores_the_good_lines_events(
 
 @pytest.mark.model
 def test_english_file_beside_french_ones_is_skipped_not_fatal(
-    tmp_path: Path, real_coder: Any
+    tmp_path: Path, real_coder: Any, french_only: None
 ) -> None:
     english = write(tmp_path / "a-english.txt", ENGLISH)
     french = write(tmp_path / "b-french.txt", GOOD_FR)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from communique.coding.triggers import Candidate
+from communique.langpacks.loader import Grammar
 from communique.nlp.view import ParsedDoc, Sent, Tok
 from communique.resolve.actors import Mention
 from communique.textfold import fold
@@ -26,15 +27,7 @@ LINEAR_TARGET_FACTOR = 0.7
 _SUBJ = frozenset({"nsubj", "csubj"})
 _PASS_SUBJ = frozenset({"nsubj:pass"})
 _OBJ = frozenset({"obj", "iobj", "obl:arg"})
-# Prepositions written as contractions; the parse gives them as one token.
-_PREP_ALIAS = {"au": "a", "aux": "a", "du": "de", "des": "de", "d'": "de"}
 _CLAUSE_DEPS = frozenset({"acl:relcl", "advcl", "ccomp", "parataxis", "csubj"})
-# Slots that name a place-like recipient on purpose ("le retrait de ses diplomates en
-# Argentine"): a locative mention is a valid target when the trigger asks for these.
-_LOCATIVE_SLOTS = frozenset({"en", "dans", "chez", "a"})
-_PRON_SUBJ = frozenset(
-    {"il", "elle", "ils", "elles", "je", "j'", "nous", "on", "celui-ci", "celle-ci"}
-)
 
 
 @dataclass
@@ -45,12 +38,14 @@ class Attachment:
     via: Tok  # the token directly under the predicate
 
 
-def _case_of(doc: ParsedDoc, kids: dict[int, list[Tok]], t: Tok) -> str | None:
+def _case_of(kids: dict[int, list[Tok]], t: Tok, g: Grammar) -> str | None:
+    """The folded preposition(s) before ``t``, contractions expanded (grammar.yaml
+    preposition_aliases: "au" -> "a")."""
     preps = [c for c in kids.get(t.i, ()) if c.dep in ("case", "mark") and c.i < t.i]
     if not preps:
         return None
     words = " ".join(fold(c.text) for c in sorted(preps, key=lambda c: c.i))
-    return _PREP_ALIAS.get(words, words)
+    return g.preposition_aliases.get(words, words)
 
 
 def attach(
@@ -58,6 +53,7 @@ def attach(
     kids: dict[int, list[Tok]],
     mention: Mention,
     heads: set[int],
+    g: Grammar,
 ) -> Attachment | None:
     """How ``mention`` attaches to any of the ``heads`` tokens, or None."""
     best: Attachment | None = None
@@ -66,7 +62,7 @@ def attach(
         steps = 0
         while steps < MAX_WALK:
             if t.head in heads and t.i not in heads:
-                prep = _case_of(doc, kids, t) or _case_of(doc, kids, doc.tokens[anchor])
+                prep = _case_of(kids, t, g) or _case_of(kids, doc.tokens[anchor], g)
                 att = Attachment(mention, t.dep, prep, t)
                 if best is None or _rank(att) < _rank(best):
                     best = att
@@ -108,7 +104,7 @@ def _predicate_heads(doc: ParsedDoc, cand: Candidate) -> set[int]:
     return heads
 
 
-def _is_passive(kids: dict[int, list[Tok]], pred: Tok) -> bool:
+def _is_passive(kids: dict[int, list[Tok]], pred: Tok, g: Grammar) -> bool:
     # a passive has its auxiliary ("a été reçu"); a lone nsubj:pass is a parser slip; a
     # participle modifying a noun with a "par" agent is passive too ("appuyés par X")
     children = kids.get(pred.i, ())
@@ -119,7 +115,7 @@ def _is_passive(kids: dict[int, list[Tok]], pred: Tok) -> bool:
         and pred.dep in ("acl", "acl:relcl")
         and any(
             c.dep == "obl:agent"
-            or any(fold(g.text) == "par" for g in kids.get(c.i, ()) if g.dep == "case")
+            or any(fold(k.text) in g.agent_preps for k in kids.get(c.i, ()) if k.dep == "case")
             for c in children
         )
     )
@@ -149,11 +145,12 @@ def find_arguments(
     mentions: Sequence[Mention],
     kids: dict[int, list[Tok]],
     max_distance: int,
+    g: Grammar,
 ) -> Arguments:
     spec = cand.spec
     pred = cand.predicate
     heads = _predicate_heads(doc, cand)
-    passive = _is_passive(kids, pred)
+    passive = _is_passive(kids, pred, g)
     trace: list[str] = []
     owner = _subject_owner(doc, kids, pred)
     if owner.i != pred.i:
@@ -161,7 +158,7 @@ def find_arguments(
         trace.append(f"subject taken from governing verb '{owner.text}'")
     else:
         heads_subj = heads
-    atts = [a for m in mentions if (a := attach(doc, kids, m, heads_subj)) is not None]
+    atts = [a for m in mentions if (a := attach(doc, kids, m, heads_subj, g)) is not None]
     sources: list[Mention] = []
     targets: list[Mention] = []
     conf = spec.confidence
@@ -171,19 +168,23 @@ def find_arguments(
         if passive:
             if a.dep in _PASS_SUBJ:
                 targets.append(a.mention)
-            elif a.prep == "par" or a.dep == "obl:agent":
+            elif a.prep in g.agent_preps or a.dep == "obl:agent":
                 sources.append(a.mention)
         elif a.dep in _SUBJ or a.dep in _PASS_SUBJ:
             sources.append(a.mention)
     # nominal predicates: "la rencontre entre X et Y", "la visite du président X"
     if cand.predicate.pos in ("NOUN", "PROPN") and not sources:
         own = [a for a in atts if a.dep.startswith("nmod") or a.dep == "amod"]
-        entre = [a for a in own if a.prep == "entre"]
+        entre = [a for a in own if a.prep in g.between_preps]
         if entre:
             sources = [entre[0].mention]
             targets = [a.mention for a in entre[1:]]
         else:
-            genitive = [a for a in own if a.prep in ("de", None) and not a.mention.locative]
+            genitive = [
+                a
+                for a in own
+                if (a.prep is None or a.prep in g.genitive_case) and not a.mention.locative
+            ]
             if genitive:
                 sources = [genitive[0].mention]
                 trace.append("source: genitive of the event noun")
@@ -195,9 +196,13 @@ def find_arguments(
         )
         if subj_tok is not None and subj_tok.pos == "PRON":
             w = fold(subj_tok.text)
-            if w in ("qui",) and owner.dep in ("acl:relcl", "acl") and owner.head != owner.i:
+            if (
+                w in g.relative_subjects
+                and owner.dep in ("acl:relcl", "acl")
+                and owner.head != owner.i
+            ):
                 relative_head = doc.tokens[owner.head]
-            elif w in _PRON_SUBJ:
+            elif w in g.subject_pronouns:
                 source_pronoun = subj_tok
         elif subj_tok is None and owner.dep in ("acl", "acl:relcl") and owner.head != owner.i:
             relative_head = doc.tokens[owner.head]
@@ -210,7 +215,7 @@ def find_arguments(
             for a in atts:
                 if a.mention in sources or a.mention in chosen:
                     continue
-                if a.mention.locative and spec.visit is None and slot not in _LOCATIVE_SLOTS:
+                if a.mention.locative and spec.visit is None and slot not in g.locative_slots:
                     continue
                 if slot in ("obj", "iobj"):
                     ok = a.dep in _OBJ and a.prep is None
@@ -253,24 +258,26 @@ def find_arguments(
             and m.start - cand.trigger_end <= max_distance
         ]
         if after:
-            linear = _with_coordinated(doc, [after[0]], [m for m in mentions if m not in sources])
-    sources = _with_coordinated(doc, sources, mentions)
-    targets = _with_coordinated(doc, targets, [m for m in mentions if m not in sources])
+            linear = _with_coordinated(
+                doc, [after[0]], [m for m in mentions if m not in sources], g
+            )
+    sources = _with_coordinated(doc, sources, mentions, g)
+    targets = _with_coordinated(doc, targets, [m for m in mentions if m not in sources], g)
     return Arguments(sources, targets, source_pronoun, relative_head, conf, trace, linear)
 
 
 # Longest text between two coordinated actors: ", ainsi que la" is 14 characters. Checking
 # the length before folding keeps the coordination pass linear in long sentences.
 MAX_COORD_GAP = 20
-# Words that may separate two coordinated actors ("X et Y", "X, Y et Z", "X ainsi que Y").
-_COORD = frozenset({",", "et", "ainsi", "que", "ou", "la", "le", "les", "l'"})
 
 
 def _with_coordinated(
-    doc: ParsedDoc, chosen: list[Mention], mentions: Sequence[Mention]
+    doc: ParsedDoc, chosen: list[Mention], mentions: Sequence[Mention], g: Grammar
 ) -> list[Mention]:
     """Add the actors coordinated with the chosen ones, read off the text: the parser often
-    misattaches the first conjunct ("Le Kazakhstan et l'Ouzbékistan ont signé")."""
+    misattaches the first conjunct ("Le Kazakhstan et l'Ouzbékistan ont signé"). What may
+    separate two coordinated actors is grammar.yaml's coordination_words ("X et Y", "X, Y
+    et Z", "X ainsi que Y")."""
     if not chosen:
         return chosen
     out = list(chosen)
@@ -289,8 +296,8 @@ def _with_coordinated(
                 if (
                     words
                     and len(words) <= 3
-                    and all(w in _COORD for w in words)
-                    and ("et" in words or "," in words)
+                    and all(w in g.coordination_words for w in words)
+                    and ("," in words or any(w in g.and_words for w in words))
                 ):
                     out.append(m)
                     changed = True

@@ -36,8 +36,8 @@ ALLEGEABLE_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "THREATEN", "SANC
 # Verbal acts whose target may be the actor their statement is about ("a dénoncé une
 # « agression » de X", "exige que X rende...").
 STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST"})
-# Verbs of protest that are PROTEST when civilians do them and ACCUSE when a government does.
-CROWD_PROTEST_VERBS = frozenset({"protester"})
+# Verbs of protest that are PROTEST when civilians do them and ACCUSE when a government does
+# are grammar.yaml's crowd_protest_verbs.
 CROWD_SECTORS = frozenset({"CVL", "MED", "OPP", "NGO", "BUS"})
 # Group keys whose violence PLOVER codes as PROTEST (riot), not ASSAULT.
 PROTESTER_GROUPS = frozenset({"group:protesters"})
@@ -54,8 +54,6 @@ QUOTE_ATTRIBUTION_WINDOW = 120
 ALLEGE_CONFIDENCE = 0.6
 
 _QUOTE = re.compile(r"«([^»]{1,4000})»|“([^”]{1,4000})”")
-_FIRST_PERSON = frozenset({"je", "j'", "nous", "moi"})
-_THIRD_PERSON = frozenset({"il", "elle", "ils", "elles", "celui-ci", "celle-ci", "on"})
 
 
 @dataclass
@@ -312,11 +310,13 @@ class DocumentCoder:
             if governing_trigger(doc, cand, trigger_tokens) is not None:
                 self._drop(cand, "governed by another trigger")
                 continue  # its governor is the event ("prêt à soutenir" -> AGREE)
-            modes = assess(doc, sent, cand, kids, t.pack.modality)
+            modes = assess(doc, sent, cand, kids, t.pack.modality, t.pack.grammar)
             if modes.aggregate:
                 self._drop(cand, "aggregate")
                 continue
-            args = find_arguments(doc, sent, cand, mentions, kids, t.max_argument_distance)
+            args = find_arguments(
+                doc, sent, cand, mentions, kids, t.max_argument_distance, t.pack.grammar
+            )
             trace = list(args.trace) + list(modes.cues)
             sources = [r for m in args.sources for r in _expand(m)]
             if args.sources and any(m.plural_parties for m in args.sources) and state.last_pair:
@@ -460,7 +460,7 @@ class DocumentCoder:
             targets = [x for x in targets if x.key != "unknown" or x.kind == "group"]
             if (
                 etype == "ACCUSE"
-                and cand.spec.lemma in CROWD_PROTEST_VERBS
+                and cand.spec.lemma in t.pack.grammar.crowd_protest_verbs
                 and sources
                 and all(x.sector in CROWD_SECTORS for x in sources)
             ):
@@ -622,13 +622,13 @@ class DocumentCoder:
         if pron is None:
             return None
         word = fold(pron.text)
-        if word in _FIRST_PERSON:
+        if word in self.t.pack.grammar.first_person:
             q = _quote_at(quotes, pron.start)
             speaker = self._speaker(q, state)
             if speaker is not None:
                 return speaker, f"'{pron.text}' in a quotation: the speaker"
             return None
-        if word in _THIRD_PERSON:
+        if word in self.t.pack.grammar.third_person:
             # "L'Allemagne a annoncé qu'elle livrerait...": the subject of the governing verb
             gov = self._governing_subject(doc, pron, mentions)
             if gov is not None:
@@ -789,8 +789,9 @@ class DocumentCoder:
     def _visitor(
         self, doc: ParsedDoc, sent: Sent, mentions: list[Mention], cand: Candidate
     ) -> ActorRef | None:
+        visit_nouns = self.t.pack.grammar.visit_nouns
         for tok in doc.sent_tokens(sent):
-            if fold_key(tok.lemma) != "visite" or tok.i == cand.trigger.i:
+            if fold_key(tok.lemma) not in visit_nouns or tok.i == cand.trigger.i:
                 continue
             before = [
                 m
@@ -874,7 +875,7 @@ class DocumentCoder:
                 speaker = m.ref
         if speaker is None:
             subj = next((c for c in kids.get(speaker_verb.i, ()) if c.dep == "nsubj"), None)
-            if subj is not None and fold(subj.text) in _THIRD_PERSON:
+            if subj is not None and fold(subj.text) in t.pack.grammar.third_person:
                 speaker = state.last_subject or state.last_person()
         if speaker is None:
             return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from communique.coding.triggers import Candidate
-from communique.langpacks.loader import Modality
+from communique.langpacks.loader import Grammar, Modality
 from communique.nlp.view import ParsedDoc, Sent, Tok
 from communique.textfold import fold, fold_key
 
@@ -16,8 +16,6 @@ AGGREGATE_WINDOW = 60
 # Characters around the trigger in which a background duration ("pendant 30 ans") marks
 # the event as background.
 BACKGROUND_WINDOW = 80
-_NE = frozenset({"ne", "n'"})
-_PERFECT_AUX = frozenset({"avoir", "etre"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +55,7 @@ def assess(
     cand: Candidate,
     kids: dict[int, list[Tok]],
     modality: Modality,
+    gram: Grammar,
 ) -> Modes:
     pred = cand.light or cand.predicate
     trig = cand.trigger
@@ -67,9 +66,13 @@ def assess(
     children += [g for c in list(children) if c.dep.startswith("aux") for g in kids.get(c.i, ())]
     words = {fold(c.text) for c in children}
     # negation: "ne ... pas" on the predicate, or a denying governor
-    negated = bool(words & _NE) and bool(words & modality.negation_words)
-    if not negated and (fold(children[0].text) if children else "") in modality.negation_words:
-        negated = any(fold(c.text) in _NE for c in children)
+    if gram.negation_particles:
+        negated = bool(words & gram.negation_particles) and bool(words & modality.negation_words)
+        if not negated and (fold(children[0].text) if children else "") in modality.negation_words:
+            negated = any(fold(c.text) in gram.negation_particles for c in children)
+    else:
+        # a negation word on its own negates ("did not meet", "never signed")
+        negated = bool(words & modality.negation_words)
     govs = _governors(doc, pred)
     if not negated:
         # "a démenti avoir déployé": only a clause that is the denial's content is denied
@@ -82,13 +85,13 @@ def assess(
                 break
             t = g
     elif negated:
-        cues.append("ne ... pas")
+        cues.append("negation: " + ", ".join(sorted(words & modality.negation_words)))
     # future: future tense, near future (aller + infinitive), or a planning governor
     future = pred.tense == "Fut" or trig.tense == "Fut"
     if future:
         cues.append("future tense")
     aux_lemmas = {fold_key(c.lemma) for c in children if c.dep.startswith("aux")}
-    perfect = bool(aux_lemmas & _PERFECT_AUX) and pred.verb_form in ("Part", "")
+    perfect = bool(aux_lemmas & gram.perfect_auxiliaries) and pred.verb_form in ("Part", "")
     if not future and aux_lemmas & modality.future_auxiliaries:
         future = True
         cues.append("aller + infinitive")

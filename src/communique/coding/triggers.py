@@ -102,7 +102,9 @@ def _objects_ok(
         lem = fold_key(h.lemma)
         if lem in spec.objects or ("*AGREEMENT" in spec.objects and lem in pack.agreement_nouns):
             return True
-    if "*PERSON" in spec.objects and _person_follows(doc, pred, mentions):
+    if "*PERSON" in spec.objects and _person_follows(
+        doc, pred, mentions, pack.grammar.object_blockers
+    ):
         return True
     for child in kids.get(pred.i, ()):
         if child.dep not in _OBJECT_DEPS or child.i == skip:
@@ -218,7 +220,11 @@ def _participle_noun(
 PERSON_OBJECT_WINDOW = 10
 
 
-def _person_follows(doc: ParsedDoc, pred: Tok, mentions: Sequence[Mention]) -> bool:
+def _person_follows(
+    doc: ParsedDoc, pred: Tok, mentions: Sequence[Mention], blockers: frozenset[str]
+) -> bool:
+    """An actor mention right after the verb, not behind a locative preposition
+    (``blockers``, grammar.yaml object_blockers), is its object."""
     sent = doc.sents[pred.sent]
     for j in range(pred.i + 1, min(sent.tok_end, pred.i + 1 + PERSON_OBJECT_WINDOW)):
         t = doc.tokens[j]
@@ -232,7 +238,7 @@ def _person_follows(doc: ParsedDoc, pred: Tok, mentions: Sequence[Mention]) -> b
         ):
             # an actor right after the verb (not in a locative phrase) is its object
             prev = doc.tokens[j - 1]
-            return fold(prev.text) not in ("a", "à", "en", "dans", "au", "aux")
+            return fold(prev.text) not in blockers
     return False
 
 

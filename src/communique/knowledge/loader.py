@@ -22,6 +22,7 @@ from communique.knowledge.base import (
     Region,
     Role,
     Term,
+    normalize_term,
 )
 from communique.model.refs import SECTORS
 
@@ -104,9 +105,11 @@ def _date(value: Any, path: Path, line: int, field: str) -> date | None:
 
 
 @lru_cache(maxsize=4)
-def load_knowledge(data_dir: Path | None = None) -> KnowledgeBase:
+def load_knowledge(data_dir: Path | None = None, imported: bool = True) -> KnowledgeBase:
     """Load and validate the knowledge base (countries, regions, organisations, offices,
-    people with dated roles)."""
+    people with dated roles). ``imported``: also load the converted dictionaries in
+    ``data/phoenix/`` (people, organisations, English names; the curated files win), see
+    knowledge/imported.py and Settings.imported_knowledge."""
     root = data_dir or DATA_DIR
     # countries
     countries: dict[str, Country] = {}
@@ -158,7 +161,15 @@ def load_knowledge(data_dir: Path | None = None) -> KnowledgeBase:
                 f"unknown country {country!r} of {code}",
                 "use an ISO alpha-3 code from countries.tsv or null",
             )
-        orgs[code] = Organisation(code, str(rec.get("name_en", code)), sector, members, country)
+        cameo = rec.get("cameo")
+        orgs[code] = Organisation(
+            code,
+            str(rec.get("name_en", code)),
+            sector,
+            members,
+            country,
+            str(cameo) if cameo is not None else None,
+        )
     # regions
     rpath = root / "regions.yaml"
     regions: dict[str, Region] = {}
@@ -197,15 +208,20 @@ def load_knowledge(data_dir: Path | None = None) -> KnowledgeBase:
             raise _fail(fpath, line, f"unknown sector {sector!r}", f"use one of {sorted(SECTORS)}")
         offices[code] = Office(code, str(rec.get("role_en", code)), sector)
     # people
-    ppath = root / "people.yaml"
     people: dict[str, Person] = {}
-    if ppath.is_file():
+    ppaths = [root / "people.yaml", *sorted((root / "people").glob("*.yaml"))]
+    for ppath in ppaths:
+        if not ppath.is_file():
+            continue
         for rec in (_yaml(ppath) or {}).get("people") or []:
             line = rec.get("__line__")
             pid = str(rec.get("id", ""))
             if not _PERSON_ID.match(pid) or pid in people:
                 raise _fail(
-                    ppath, line, f"bad or duplicate person id {pid!r}", "lower-case slug, unique"
+                    ppath,
+                    line,
+                    f"bad or duplicate person id {pid!r}",
+                    "lower-case slug, unique across people.yaml and people/*.yaml",
                 )
             country = rec.get("country")
             if country is not None and country not in countries:
@@ -254,7 +270,24 @@ def load_knowledge(data_dir: Path | None = None) -> KnowledgeBase:
                 country,
                 tuple(roles),
             )
-    return KnowledgeBase(countries, regions, orgs, offices, people)
+    lang_terms: dict[str, tuple[Term, ...]] = {}
+    if imported and (root / "phoenix").is_dir():
+        from communique.knowledge.imported import build_imported_pack
+
+        pack = build_imported_pack(
+            root / "phoenix",
+            countries=countries,
+            regions=regions,
+            organisations=orgs,
+            offices=offices,
+            people=people,
+        )
+        for org in pack.organisations:
+            orgs.setdefault(org.code, org)
+        for person in pack.people:
+            people.setdefault(person.id, person)
+        lang_terms = {lang: tuple(ts) for lang, ts in pack.lang_terms.items()}
+    return KnowledgeBase(countries, regions, orgs, offices, people, lang_terms=lang_terms)
 
 
 def _forms(value: Any) -> list[tuple[str, bool, dict[str, Any]]]:
@@ -397,6 +430,15 @@ def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> t
     for p in kb.people.values():
         for alias in (p.name, *p.aliases):
             terms.append(Term(alias, "person", p.id))
+    # imported names for this language, where the pack has no term of the same form
+    extra = kb.lang_terms.get(lang, ())
+    if extra:
+        have = {normalize_term(t.text) for t in terms}
+        for t in extra:
+            key = normalize_term(t.text)
+            if key not in have:
+                have.add(key)
+                terms.append(t)
     return tuple(terms)
 
 

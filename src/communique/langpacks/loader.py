@@ -16,7 +16,7 @@ import yaml
 
 from communique.errors import DataFileError
 from communique.model.plover import CONTEXTS, MODES, PLOVER_TYPES, QUADS, SPECIAL_CONTEXTS
-from communique.textfold import fold_key
+from communique.textfold import fold, fold_key
 
 PACKS_DIR = Path(__file__).parent
 
@@ -95,6 +95,79 @@ class Modality:
 
 
 @dataclass(frozen=True)
+class Grammar:
+    """Function words by the role the coder's rules give them (grammar.yaml; every field
+    is folded text)."""
+
+    locative_country: frozenset[str]
+    locative_city: frozenset[str]
+    object_blockers: frozenset[str]
+    locative_slots: frozenset[str]
+    relative_pronouns: frozenset[str]
+    relative_subjects: frozenset[str]
+    honorifics: frozenset[str]
+    genitive_words: frozenset[str]
+    genitive_preps: frozenset[str]
+    genitive_case: frozenset[str]
+    possessive_determiners: frozenset[str]
+    pair_numbers: frozenset[str]
+    and_words: frozenset[str]
+    coordination_words: frozenset[str]
+    preposition_aliases: dict[str, str]
+    agent_preps: frozenset[str]
+    between_preps: frozenset[str]
+    subject_pronouns: frozenset[str]
+    first_person: frozenset[str]
+    third_person: frozenset[str]
+    negation_particles: frozenset[str]
+    perfect_auxiliaries: frozenset[str]
+    visit_nouns: frozenset[str]
+    crowd_protest_verbs: frozenset[str]
+    country_articles: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def load_grammar(lang: str, pack_dir: Path | None = None) -> Grammar:
+    """Load and validate grammar.yaml of one language: every key present, lists of words."""
+    path = (pack_dir or PACKS_DIR) / lang / "grammar.yaml"
+    if not path.is_file():
+        raise DataFileError(
+            f"no grammar.yaml for language {lang!r}",
+            where=str(path),
+            hint="copy langpacks/fr/grammar.yaml and translate its word lists",
+        )
+    data = _read_yaml(path)
+    where = str(path)
+    values: dict[str, Any] = {}
+    for f in Grammar.__dataclass_fields__:
+        if f not in data:
+            raise DataFileError(
+                f"grammar.yaml lacks the key {f!r}",
+                where=where,
+                hint="every key of langpacks/fr/grammar.yaml is required (an empty list is fine)",
+            )
+        if f == "preposition_aliases":
+            raw = data[f] or {}
+            if not isinstance(raw, dict):
+                raise DataFileError(
+                    f"{f} must be a mapping", where=where, hint="write {contraction: preposition}"
+                )
+            values[f] = {fold(str(k)): fold(str(v)) for k, v in raw.items() if k != "__line__"}
+        elif f == "country_articles":
+            values[f] = tuple(fold(w) for w in _words(data[f], where, f))
+        else:
+            values[f] = frozenset(fold(w) for w in _words(data[f], where, f))
+    unknown = set(data) - set(Grammar.__dataclass_fields__) - {"__line__"}
+    if unknown:
+        raise DataFileError(
+            f"unknown grammar.yaml key(s): {', '.join(sorted(unknown))}",
+            where=where,
+            hint=f"valid keys: {', '.join(Grammar.__dataclass_fields__)}",
+        )
+    return Grammar(**values)
+
+
+@dataclass(frozen=True)
 class LanguagePack:
     lang: str
     triggers: tuple[TriggerSpec, ...]
@@ -107,6 +180,7 @@ class LanguagePack:
     phone_cues: frozenset[str]
     modality: Modality
     contexts: tuple[tuple[str, tuple[str, ...]], ...]
+    grammar: Grammar
 
     # Indexes are built on first use and kept on the instance (functools.cached_property
     # writes to the instance dict, which a frozen dataclass allows).
@@ -497,6 +571,7 @@ def load_pack(lang: str, pack_dir: Path | None = None) -> LanguagePack:
         phone_cues=frozenset(_words(data.get("phone_cues"), where, "phone_cues")),
         modality=modality,
         contexts=contexts,
+        grammar=load_grammar(lang, pack_dir),
     )
 
 

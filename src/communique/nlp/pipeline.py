@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from communique.errors import ModelNotInstalledError
+from communique.nlp.clear2ud import clear_to_ud, uses_clear_labels
 from communique.nlp.view import Entity, ParsedDoc, Sent, Tok
 
 # Components the coder never reads; disabling them saves time. The French md pipeline has
@@ -97,8 +98,10 @@ def _morph(tok: Any, key: str) -> str:
     return values[0] if values else ""
 
 
-def to_view(doc: Any, text: str, offset: int) -> ParsedDoc:
-    """Convert a spaCy Doc parsed from ``text[offset:...]`` into a view with absolute offsets."""
+def to_view(doc: Any, text: str, offset: int, clear_labels: bool = False) -> ParsedDoc:
+    """Convert a spaCy Doc parsed from ``text[offset:...]`` into a view with absolute offsets.
+    ``clear_labels``: the parser speaks ClearNLP (English models); its parse is rewritten
+    to the Universal Dependencies shape the coder reads (nlp/clear2ud.py)."""
     toks = []
     sent_of = {}
     sents = []
@@ -108,6 +111,12 @@ def to_view(doc: Any, text: str, offset: int) -> ParsedDoc:
         )
         for i in range(sent.start, sent.end):
             sent_of[i] = si
+    deps = [t.dep_ for t in doc]
+    heads = [t.head.i for t in doc]
+    if clear_labels:
+        deps, heads = clear_to_ud(
+            deps, heads, [t.pos_ for t in doc], [t.lemma_.lower() for t in doc]
+        )
     for t in doc:
         toks.append(
             Tok(
@@ -115,8 +124,8 @@ def to_view(doc: Any, text: str, offset: int) -> ParsedDoc:
                 text=t.text,
                 lemma=t.lemma_.lower(),
                 pos=t.pos_,
-                dep=t.dep_,
-                head=t.head.i,
+                dep=deps[t.i],
+                head=heads[t.i],
                 start=offset + t.idx,
                 end=offset + t.idx + len(t.text),
                 ent=t.ent_type_,
@@ -139,5 +148,13 @@ def parse_many(
     """Parse ``text[start:end]`` for each (text, start, end), in order."""
     items = list(items) if not isinstance(items, list) else items
     texts = (text[start:end] for text, start, end in items)
+    clear = parser_uses_clear_labels(nlp)
     for (text, start, _end), doc in zip(items, nlp.pipe(texts, batch_size=batch_size), strict=True):
-        yield to_view(doc, text, start)
+        yield to_view(doc, text, start, clear)
+
+
+def parser_uses_clear_labels(nlp: Any) -> bool:
+    """True when the pipeline's parser emits ClearNLP labels (spaCy's English models)."""
+    if "parser" not in nlp.pipe_names:
+        return False
+    return uses_clear_labels(nlp.get_pipe("parser").labels)

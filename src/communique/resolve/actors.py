@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from communique.langpacks.loader import Grammar
 from communique.model import ActorRef, TextSpan
 from communique.nlp.view import ParsedDoc, Sent, Tok
 from communique.resolve.terms import TermMatch, TermMatcher
@@ -30,22 +31,16 @@ LIST_LOOKAHEAD = 4
 # Tokens allowed between a title phrase and the person name in apposition.
 MAX_APPOSITION_GAP = 2
 
-_LOCATIVE = frozenset(
-    {"à", "a", "en", "au", "aux", "dans", "vers", "depuis", "de", "d'", "du", "chez"}
-)
 _STOP_POS = frozenset({"VERB", "AUX"})
 _STOP_PUNCT = frozenset({";", ":", "«", "»", "(", ")", '"', "“", "”", "—", "–"})
-_RELATIVE = frozenset({"qui", "que", "qu'", "dont", "lequel", "laquelle", "où"})
-_HONORIFICS = frozenset({"m.", "mme", "mlle", "m", "dr", "pr", "sheikh", "cheikh"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "obj", "nsubj:pass", "obl:arg", "obl:agent"})
-_GENITIVE = frozenset({"de", "du", "des", "d'", "la", "le", "les", "l'"})
 
 
-def _genitive_before(toks: Sequence[Tok], k: int, sent: Sent) -> bool:
+def _genitive_before(toks: Sequence[Tok], k: int, sent: Sent, g: Grammar) -> bool:
     j = k - 1
     while j >= sent.tok_start and toks[j].pos == "DET":
         j -= 1
-    return j >= sent.tok_start and fold(toks[j].text) in ("de", "du", "des", "d'")
+    return j >= sent.tok_start and fold(toks[j].text) in g.genitive_preps
 
 
 @dataclass
@@ -83,23 +78,20 @@ class Mention:
         return sorted(out)
 
 
-# Prepositions that make a following name a place rather than an actor. French puts
-# countries after "en"/"dans" when it means location ("en Azerbaïdjan") but after "à"/"au"
-# when they are recipients ("sa gratitude à l'Azerbaïdjan", "une aide au Mali"); cities
-# take "à" for location.
-_LOCATIVE_COUNTRY = frozenset({"en", "dans", "vers", "depuis"})
-_LOCATIVE_CITY = frozenset({"à", "a", "en", "dans", "vers", "depuis"})
-
-
-def _is_locative(doc: ParsedDoc, tok_start: int, sent: Sent, city: bool = False) -> bool:
+def _is_locative(
+    doc: ParsedDoc, tok_start: int, sent: Sent, g: Grammar, city: bool = False
+) -> bool:
+    """A preposition that makes the following name a place rather than an actor
+    (grammar.yaml locative_country / locative_city: French "en Azerbaïdjan" is where, "à
+    l'Azerbaïdjan" a recipient; cities take "à" for location)."""
     j = tok_start - 1
     # skip a determiner: "dans la capitale", "à la frontière"
     while j >= sent.tok_start and doc.tokens[j].pos == "DET":
         j -= 1
     if j < sent.tok_start:
         return False
-    prev = doc.tokens[j].text.lower()
-    return prev in (_LOCATIVE_CITY if city else _LOCATIVE_COUNTRY)
+    prev = fold(doc.tokens[j].text)
+    return prev in (g.locative_city if city else g.locative_country)
 
 
 def _case_ok(surface: str, form: str) -> bool:
@@ -116,9 +108,18 @@ def _case_ok(surface: str, form: str) -> bool:
 class ActorResolver:
     """Builds mentions for one sentence; needs the knowledge base and the term matcher."""
 
-    def __init__(self, kb: Any, matcher: TermMatcher, combining: dict[str, str] | None = None):
+    def __init__(
+        self,
+        kb: Any,
+        matcher: TermMatcher,
+        combining: dict[str, str] | None = None,
+        grammar: Grammar | None = None,
+    ):
+        from communique.langpacks.loader import load_grammar
+
         self.kb = kb
         self.matcher = matcher
+        self.g = grammar if grammar is not None else load_grammar("fr")
         # folded combining form ("franco", "russo") -> ISO3, for compound adjectives
         self.combining = combining or {}
 
@@ -126,6 +127,7 @@ class ActorResolver:
     def sentence_mentions(self, doc: ParsedDoc, sent: Sent, on: date | None) -> list[Mention]:
         matches = self.matcher.match(doc, sent)
         toks = doc.tokens
+        g = self.g
         used: set[int] = set()
         mentions: list[Mention] = []
         by_start = {m.tok_start: m for m in matches}
@@ -140,7 +142,7 @@ class ActorResolver:
         for a, b in per_spans:
             if not any(a < e and s < b for s, e, _ in names):
                 # drop a leading title word that NER sometimes glues to the name
-                while a < b and (toks[a].text.lower() in _HONORIFICS or by_start.get(a)):
+                while a < b and (fold(toks[a].text) in g.honorifics or by_start.get(a)):
                     a += 1
                 if a < b:
                     names.append((a, b, None))
@@ -232,15 +234,23 @@ class ActorResolver:
     ) -> Mention | None:
         toks = doc.tokens
         term = m.term
+        g = self.g
         # extend left over a determiner/possessive ("le", "son", "les deux")
         start = m.tok_start
         possessive = False
         plural_parties = False
         j = start - 1
-        while j >= sent.tok_start and toks[j].pos in ("DET", "NUM") and j >= start - 2:
-            if toks[j].lemma in ("son", "sa", "ses", "leur", "leurs"):
+        while (
+            j >= sent.tok_start
+            and j >= start - 2
+            and (
+                toks[j].pos in ("DET", "NUM")
+                or (toks[j].pos == "PRON" and fold(toks[j].text) in g.possessive_determiners)
+            )
+        ):
+            if fold(toks[j].text) in g.possessive_determiners:
                 possessive = True
-            if toks[j].text.lower() in ("deux", "trois") or toks[j].lemma == "deux":
+            if fold(toks[j].text) in g.pair_numbers:
                 plural_parties = True
             j -= 1
         left = j + 1
@@ -259,12 +269,12 @@ class ActorResolver:
                 x.tok_start == k and x.term.kind in ("demonym", "country") for x in matches
             )
             if not starts_term and (
-                t.pos in _STOP_POS or t.text in _STOP_PUNCT or t.text.lower() in _RELATIVE
+                t.pos in _STOP_POS or t.text in _STOP_PUNCT or fold(t.text) in g.relative_pronouns
             ):
                 break  # a matched nationality never stops the phrase ("président kazakh")
             if any(a == k for a, _, _ in names):
                 break
-            if (country or org) and t.pos == "ADP" and fold(t.text) not in _GENITIVE:
+            if (country or org) and t.pos == "ADP" and fold(t.text) not in g.genitive_words:
                 break  # "la partie japonaise | pour son soutien"
             if t.pos == "NUM" or (t.pos == "DET" and k + 1 < limit and toks[k + 1].pos == "NUM"):
                 break  # "le ministre russe | le 3 mars": a date, not part of the title
@@ -272,9 +282,9 @@ class ActorResolver:
             if mm is not None:
                 if mm.term.kind in ("title", "person"):
                     break
-                if mm.term.kind == "capital" and _is_locative(doc, k, sent, city=True):
+                if mm.term.kind == "capital" and _is_locative(doc, k, sent, g, city=True):
                     break  # "le ministre britannique | à Accra": where, not whose
-                if mm.term.kind == "group" and not _genitive_before(toks, k, sent):
+                if mm.term.kind == "group" and not _genitive_before(toks, k, sent, g):
                     break
                 consumed.append(mm)
                 if mm.term.kind in ("country", "demonym"):
@@ -298,7 +308,9 @@ class ActorResolver:
             if t.text == ",":
                 # a comma continues the phrase only inside a list of complements
                 nxt = k + 1
-                while nxt < limit and (toks[nxt].pos == "DET" or fold(toks[nxt].text) in _GENITIVE):
+                while nxt < limit and (
+                    toks[nxt].pos == "DET" or fold(toks[nxt].text) in g.genitive_words
+                ):
                     nxt += 1
                 nm = next((x for x in matches if x.tok_start == nxt), None)
                 if nm is None and country:
@@ -322,9 +334,11 @@ class ActorResolver:
                     k = nxt
                     continue
                 break
-            if t.lemma == "et" and k + 1 < limit:
+            if fold(t.text) in g.and_words and k + 1 < limit:
                 nxt = k + 1
-                while nxt < limit and (toks[nxt].pos == "DET" or fold(toks[nxt].text) in _GENITIVE):
+                while nxt < limit and (
+                    toks[nxt].pos == "DET" or fold(toks[nxt].text) in g.genitive_words
+                ):
                     nxt += 1
                 nm = next((x for x in matches if x.tok_start == nxt), None)
                 if nm is None or nm.term.kind in ("title", "group"):
@@ -359,7 +373,7 @@ class ActorResolver:
         while (
             after < sent.tok_end
             and gap < MAX_APPOSITION_GAP
-            and (toks[after].text == "," or toks[after].text.lower() in _HONORIFICS)
+            and (toks[after].text == "," or fold(toks[after].text) in g.honorifics)
         ):
             after += 1
             gap += 1
@@ -370,7 +384,11 @@ class ActorResolver:
             j = end
             while j < min(sent.tok_end, end + MAX_TITLE_COMPLEMENT):
                 tj = toks[j]
-                if tj.pos in _STOP_POS or tj.text in _STOP_PUNCT or fold(tj.text) in _RELATIVE:
+                if (
+                    tj.pos in _STOP_POS
+                    or tj.text in _STOP_PUNCT
+                    or fold(tj.text) in g.relative_pronouns
+                ):
                     break
                 cand = next((n for n in names if n[0] == j), None)
                 if cand is not None:
@@ -525,7 +543,7 @@ class ActorResolver:
             and toks[m.tok_start].dep not in _ARGUMENT_DEPS
         ):
             return None
-        locative = _is_locative(doc, m.tok_start, sent, city=kind == "capital")
+        locative = _is_locative(doc, m.tok_start, sent, self.g, city=kind == "capital")
         if kind == "demonym":
             # a bare demonym adjective is not an actor ("la coopération japonaise" is not
             # an act of Japan); demonyms count through the nouns they modify (phrases).
