@@ -45,7 +45,7 @@ def build_tools(lang: str, settings: Settings, kb: Any = None, terms: Any = None
 
     pack = load_pack(lang)
     if kb is None:
-        kb = load_knowledge()
+        kb = load_knowledge(imported=settings.imported_knowledge)
     if terms is None:
         terms = load_terms(lang, kb)
     matcher = TermMatcher(terms)

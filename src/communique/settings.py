@@ -71,6 +71,13 @@ class Settings:
     # (CODING.md); set True to keep them, flagged historical, for research on narratives.
     keep_historical: bool = False
 
+    # Use the imported dictionaries of knowledge/data/phoenix/ (people with dated CAMEO codes,
+    # international bodies, armed groups, English agent nouns) beside the curated knowledge,
+    # which always wins. On: they add names the curated files lack and leave the French
+    # gold scores unchanged (docs/DECISIONS.md); off for a smaller, curated-only base.
+    # Read by load_knowledge(imported=...).
+    imported_knowledge: bool = True
+
     # Evidence snippets are whole sentences, but exports may cap them for readability.
     max_evidence_chars: int = 2_000
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from communique.nlp.clear2ud import clear_to_ud, uses_clear_labels
 
-
 _LEMMAS = {"is": "be", "was": "be"}
 
 

@@ -14,6 +14,8 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("communique.cli.store_cmds", "ingest"),
     ("communique.cli.store_cmds", "events"),
     ("communique.cli.evaluate", "evaluate"),
+    ("communique.cli.knowledge_cmds", "knowledge"),
+    ("communique.cli.bench_cmds", "bench"),
 )
 
 

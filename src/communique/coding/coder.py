@@ -53,7 +53,8 @@ QUOTE_ATTRIBUTION_WINDOW = 120
 # Confidence given to ACCUSE events derived from reported conflict (a reading, not a verb).
 ALLEGE_CONFIDENCE = 0.6
 
-_QUOTE = re.compile(r"«([^»]{1,4000})»|“([^”]{1,4000})”")
+# Quotations: French guillemets, curly quotes, and straight quotes within one paragraph.
+_QUOTE = re.compile(r"«([^»]{1,4000})»|“([^”]{1,4000})”|\"([^\"\n]{1,4000})\"")
 
 
 @dataclass

@@ -431,10 +431,10 @@ def _load_terms_cached(lang: str, pack_dir: Path | None, kb: KnowledgeBase) -> t
         for alias in (p.name, *p.aliases):
             terms.append(Term(alias, "person", p.id))
     # imported names for this language, where the pack has no term of the same form
-    extra = kb.lang_terms.get(lang, ())
-    if extra:
+    imported_terms = kb.lang_terms.get(lang, ())
+    if imported_terms:
         have = {normalize_term(t.text) for t in terms}
-        for t in extra:
+        for t in imported_terms:
             key = normalize_term(t.text)
             if key not in have:
                 have.add(key)

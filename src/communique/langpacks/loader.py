@@ -55,6 +55,26 @@ TARGET_SLOTS = frozenset(
         "devant",
         "visant",
         "en faveur",
+        # English
+        "with",
+        "to",
+        "against",
+        "on",
+        "between",
+        "of",
+        "for",
+        "at",
+        "in",
+        "from",
+        "toward",
+        "towards",
+        "into",
+        "over",
+        "about",
+        "near",
+        "along",
+        "outside",
+        "upon",
     }
 )
 

@@ -263,6 +263,38 @@ class ActorResolver:
         consumed: list[TermMatch] = []
         members: list[str] = []
         name_span: tuple[int, int, Any] | None = None
+        # demonym or country right before the title ("les autorités azerbaïdjanaises" is
+        # after; "l'ambassadeur" has nothing before), or in "X's president" order
+        if country is None and org is None:
+            # a nationality or a country name right before the title ("the Japanese foreign
+            # minister", "U.S. Secretary of State", "Azerbaijani President"), after the
+            # determiner or possessive the left extension took in
+            before_title = m.tok_start
+            prev = next(
+                (
+                    x
+                    for x in matches
+                    if x.tok_end == before_title and x.term.kind in ("demonym", "country")
+                ),
+                None,
+            )
+            if prev is not None and _case_ok(doc.text[prev.start : prev.end], prev.term.text):
+                country = prev.term.key
+                consumed.append(prev)
+                left = min(left, prev.tok_start)
+        if country is None and org is None:
+            # a possessive owner: "Japan's foreign minister", "the UN's envoy"
+            owner = self._possessive_owner(doc, sent, matches, left)
+            if owner is not None:
+                if owner.term.kind in ("org", "region"):
+                    org = owner.term.key
+                else:
+                    country = owner.term.key
+                consumed.append(owner)
+                left = min(left, owner.tok_start)
+                j = left - 1
+                if j >= sent.tok_start and toks[j].pos == "DET":
+                    left = j
         while k < limit:
             t = toks[k]
             starts_term = any(
@@ -278,6 +310,13 @@ class ActorResolver:
                 break  # "la partie japonaise | pour son soutien"
             if t.pos == "NUM" or (t.pos == "DET" and k + 1 < limit and toks[k + 1].pos == "NUM"):
                 break  # "le ministre russe | le 3 mars": a date, not part of the title
+            if (
+                t.pos == "DET"
+                and fold(t.text) not in g.genitive_preps
+                and toks[k - 1].pos != "ADP"
+                and fold(toks[k - 1].text) not in g.genitive_preps
+            ):
+                break  # "le chef de l'Etat | une invitation": a new noun phrase
             mm = next((x for x in matches if x.tok_start == k), None)
             if mm is not None:
                 if mm.term.kind in ("title", "person"):
@@ -346,6 +385,9 @@ class ActorResolver:
             k += 1
             if t.pos in ("NOUN", "ADJ", "PROPN", "ADP", "DET", "CCONJ"):
                 end = k
+        # a phrase never ends on a function word ("Japan's special envoy | in Baku")
+        while end > m.tok_end and toks[end - 1].pos in ("ADP", "DET", "CCONJ", "SCONJ", "PART"):
+            end -= 1
         # a non-state group has a country of allegiance ("les rebelles houthis" -> YEM)
         if country is None and org is not None:
             org_rec = self.kb.org(org)
@@ -357,16 +399,6 @@ class ActorResolver:
         # a nationality inside the title itself ("ministre japonais des Affaires étrangères")
         if country is None and org is None:
             country = self._nationality_in(toks, m.tok_start, m.tok_end)
-        # demonym or country right before the title ("les autorités azerbaïdjanaises" is
-        # after; "l'ambassadeur" has nothing before), or in "X's president" order
-        if country is None and org is None:
-            prev = next(
-                (x for x in matches if x.tok_end == m.tok_start and x.term.kind == "demonym"), None
-            )
-            if prev is not None:
-                country = prev.term.key
-                consumed.append(prev)
-                left = min(left, prev.tok_start)
         # the person named in apposition: right after, possibly after a comma
         after = end
         gap = 0
@@ -474,6 +506,25 @@ class ActorResolver:
             plural_parties=parties,
             members=sorted(set(members), key=members.index) if len(set(members)) > 1 else [],
             group=term.key if term.kind == "group" else None,
+        )
+
+    def _possessive_owner(
+        self, doc: ParsedDoc, sent: Sent, matches: Sequence[TermMatch], left: int
+    ) -> TermMatch | None:
+        """The country, capital or organisation in a possessive right before ``left``
+        ("Japan 's", "Moscow 's", "NATO 's")."""
+        j = left - 1
+        if j <= sent.tok_start or fold(doc.tokens[j].text) not in ("'s", "'"):
+            return None
+        if doc.tokens[j].dep != "case" and doc.tokens[j].pos != "PART":
+            return None
+        return next(
+            (
+                x
+                for x in matches
+                if x.tok_end == j and x.term.kind in ("country", "capital", "org", "region")
+            ),
+            None,
         )
 
     def _nationality_in(self, toks: Sequence[Tok], a: int, b: int) -> str | None:

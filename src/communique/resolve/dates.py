@@ -1089,7 +1089,14 @@ class _Scanner:
             wd = first.weekday if take == "first" else last.weekday
             res = _resolve_weekday(wd, None, self.pub, self.prefer)
             return _Res(res.value, res.precision, prefix + res.method, True)
-        assert first.day is not None and last.day is not None and last.month is not None
+        if first.day is None or last.day is None:
+            return None
+        if last.month is None:
+            # "du 3 mars au 5", "from March 3 to 5": the last day borrows the first's month
+            if first.month is None:
+                return None
+            last = _Endpoint(last.weekday, last.day, first.month, last.spec or first.spec)
+        assert last.month is not None and last.day is not None
         end = _resolve_day_month(last.day, last.month, last.spec, self.pub, self.prefer, "explicit")
         if end is None:
             return None
