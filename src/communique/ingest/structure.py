@@ -379,6 +379,12 @@ def _parse_fields(
         if agency is None:
             return None
         end = _strip_span(text, start, paren.start())[1]
+    else:
+        # "ASTANA. KAZINFORM": a known agency after a full stop
+        stop = _AGENCY_AFTER_STOP.search(text, start, end)
+        if stop is not None and fold(stop.group(1)) in vocab.agencies:
+            agency = vocab.agencies[fold(stop.group(1))]
+            end = _strip_span(text, start, stop.start())[1]
     parts = _split_commas(text, start, end)
     if len(parts) > 1 and re.fullmatch(r"\d{4}", text[slice(*parts[-1])]):
         # "May 3, 2024": the year after a comma belongs to the date.
@@ -449,14 +455,50 @@ def _opening_dateline(
         found = _parse_fields(text, start, sep[0], vocab, own_line=False)
         if found is not None:
             return found, sep[1]
-    # "PARIS (AFP) Le président..." without a dash: only an all-caps place and a known
-    # agency, so that "Emmanuel Macron (AFP) a dit" is not read as a dateline.
+    # "PARIS (AFP) Le président..." without a dash: only an all-caps place, or a place with
+    # a date ("New Delhi, May 10 (PTI) ..."), and a known agency, so that "Emmanuel Macron
+    # (AFP) a dit" is not read as a dateline.
     paren = _PAREN.search(text, start, min(end, start + MAX_DATELINE_CHARS))
     if paren is not None and fold(paren.group(1)) in vocab.agencies:
         found = _parse_fields(text, start, paren.end(), vocab, own_line=False)
         place = found.dateline.place if found is not None else None
-        if found is not None and place is not None and _is_all_caps(place.text):
+        if (
+            found is not None
+            and place is not None
+            and (_is_all_caps(place.text) or found.date is not None)
+        ):
             return found, paren.end()
+    return _agency_dateline(text, start, end, vocab)
+
+
+_AGENCY_AFTER_STOP = re.compile(r"\.\s*/?([A-Za-z]{2,15})/?\s*$")
+
+# A known agency closing a dateline without parentheses or dash: "MOSCOW, February 15.
+# /TASS/.", "Baku, April 12, APA.", "ASTANA. KAZINFORM –".
+_AGENCY_TAIL = re.compile(r"\s*(?:/\s*)?([A-Z][A-Za-z]{1,14})(?:\s*/)?\s*(?:\.|--|[-–—])[ \t]*")
+
+
+def _agency_dateline(
+    text: str, start: int, end: int, vocab: HeaderVocabulary
+) -> tuple[_DatelineMatch, int] | None:
+    limit = min(end, start + MAX_DATELINE_CHARS)
+    for sep in re.finditer(r"[,.]", text[start:limit]):
+        at = start + sep.start()
+        tail = _AGENCY_TAIL.match(text, at + 1, end)
+        if tail is None or fold(tail.group(1)) not in vocab.agencies:
+            continue
+        found = _parse_fields(text, start, at, vocab, own_line=False)
+        if found is None or found.dateline.place is None:
+            return None
+        if found.date is None and not _is_all_caps(found.dateline.place.text):
+            return None
+        dateline = Dateline(
+            span=TextSpan.of(text, start, tail.end(1)),
+            place=found.dateline.place,
+            date_text=found.dateline.date_text,
+            agency=vocab.agencies[fold(tail.group(1))],
+        )
+        return _DatelineMatch(dateline, found.date), tail.end()
     return None
 
 
