@@ -39,6 +39,8 @@ STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST"})
 # Verbs of protest that are PROTEST when civilians do them and ACCUSE when a government does
 # are grammar.yaml's crowd_protest_verbs.
 CROWD_SECTORS = frozenset({"CVL", "MED", "OPP", "NGO", "BUS"})
+# The press as a group: talking to it is a statement, never a CONSULT.
+AUDIENCE_GROUP = "group:media"
 # Group keys whose violence PLOVER codes as PROTEST (riot), not ASSAULT.
 PROTESTER_GROUPS = frozenset({"group:protesters"})
 # Role label of the "homologue" office (knowledge/data/offices.yaml).
@@ -459,6 +461,12 @@ class DocumentCoder:
             # query; a named group without nationality still is ("des hommes armés").
             sources = [x for x in sources if x.key != "unknown" or x.kind == "group"]
             targets = [x for x in targets if x.key != "unknown" or x.kind == "group"]
+            if etype == "CONSULT" and any(x.actor_id == AUDIENCE_GROUP for x in targets):
+                # "speaking to journalists", "a déclaré à la presse": a statement, not talks
+                targets = [x for x in targets if x.actor_id != AUDIENCE_GROUP]
+                if not targets:
+                    self._drop(cand, "talking to the press is no consultation")
+                    continue
             if (
                 etype == "ACCUSE"
                 and cand.spec.lemma in t.pack.grammar.crowd_protest_verbs

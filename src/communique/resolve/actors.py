@@ -308,6 +308,13 @@ class ActorResolver:
                 break
             if (country or org) and t.pos == "ADP" and fold(t.text) not in g.genitive_words:
                 break  # "la partie japonaise | pour son soutien"
+            if (
+                g.complement_preps
+                and t.pos == "ADP"
+                and fold(t.text) not in g.complement_preps
+                and fold(t.text) not in g.genitive_words
+            ):
+                break  # "journalists | in New York": not whose, but where
             if t.pos == "NUM" or (t.pos == "DET" and k + 1 < limit and toks[k + 1].pos == "NUM"):
                 break  # "le ministre russe | le 3 mars": a date, not part of the title
             if (
@@ -471,8 +478,20 @@ class ActorResolver:
             if kb_person is not None:
                 person_id = kb_person.key
                 p = self.kb.person(kb_person.key)
-                if p is not None and country is None:
-                    country = p.country
+                if p is not None:
+                    # a known person's role on the date says whose official they are,
+                    # better than the title's complement ("Kim Jong Un, general secretary of
+                    # the Workers' Party of Korea"; "Secretary-General António Guterres")
+                    roles = self.kb.roles_of(p.id, on) if on is not None else []
+                    role = next((r for r in roles if r.office == office), None) or (
+                        roles[0] if roles else None
+                    )
+                    if role is not None and role.org:
+                        org, country = role.org, None
+                    elif role is not None and (role.country or p.country):
+                        country, org = role.country or p.country, None
+                    elif country is None and org is None:
+                        country = p.country
         elif kind == "person" and office and (country or org) and on is not None:
             holders = self.kb.holders(office, country=country, org=org, on=on)
             if len(holders) == 1:
