@@ -17,6 +17,8 @@ class ExtractResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Any] = field(default_factory=list)
     articles: int = 0
+    # InputWarning items: inputs coded, but maybe not well (mixed languages)
+    warnings: list[Any] = field(default_factory=list)
 
 
 def extract_paths(
@@ -29,6 +31,7 @@ def extract_paths(
 ) -> ExtractResult:
     """Read, code and flatten; input problems are collected, not raised."""
     from communique.ingest import InputProblem, read_paths
+    from communique.ingest.readers import warnings_of
     from communique.pipeline import Coder
 
     settings = settings or Settings()
@@ -41,6 +44,7 @@ def extract_paths(
                 result.problems.append(item)
             else:
                 result.articles += 1
+                result.warnings.extend(warnings_of(item))
                 yield item
 
     for coded in coder.code(articles()):

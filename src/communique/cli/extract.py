@@ -36,6 +36,8 @@ def extract(paths: tuple[Path, ...], published: date | None, lang: str, fmt: str
         writer = to_jsonl if fmt == "jsonl" else to_csv
         for chunk in writer(result.rows):
             sys.stdout.write(chunk)
+    for warning in result.warnings:
+        click.echo(f"warning {warning.where}: {warning.message}", err=True)
     for problem in result.problems:
         err = problem.error
         hint = f" (fix: {err.hint})" if err.hint else ""

@@ -17,6 +17,7 @@ from communique.settings import Settings
 
 if TYPE_CHECKING:
     from communique.ingest import InputProblem
+    from communique.ingest.readers import InputWarning
 
 _STORE_HELP = "DuckDB store file (default: communique.duckdb in the working directory)."
 
@@ -30,6 +31,11 @@ def problem_line(problem: InputProblem) -> str:
     """One line per unreadable input: "skipped WHERE: message (fix: hint)"."""
     line = f"skipped {problem.where}: {problem.error.message}"
     return f"{line} (fix: {problem.error.hint})" if problem.error.hint else line
+
+
+def warning_line(warning: InputWarning) -> str:
+    """One line per input read with a warning: "warning WHERE: message"."""
+    return f"warning {warning.where}: {warning.message}"
 
 
 @contextmanager
@@ -82,6 +88,8 @@ def ingest(
             lang=None if lang == "auto" else lang,
             on_progress=on_progress,
         )
+    for warning in report.warnings:
+        click.echo(warning_line(warning), err=True)
     for problem in report.problems:
         click.echo(problem_line(problem), err=True)
     click.echo(

@@ -39,6 +39,8 @@ STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST"})
 # Verbs of protest that are PROTEST when civilians do them and ACCUSE when a government does
 # are grammar.yaml's crowd_protest_verbs.
 CROWD_SECTORS = frozenset({"CVL", "MED", "OPP", "NGO", "BUS"})
+# Parties from which a meeting is multilateral (PLOVER CONSULT mode).
+MULTILATERAL_PARTIES = 3
 # The press as a group: talking to it is a statement, never a CONSULT.
 AUDIENCE_GROUP = "group:media"
 # Group keys whose violence PLOVER codes as PROTEST (riot), not ASSAULT.
@@ -290,6 +292,15 @@ class DocumentCoder:
             if tok.head != tok.i:
                 kids.setdefault(tok.head, []).append(tok)
         cands = find_candidates(doc, sent, t.pack, mentions)
+        date_mentions = (
+            t.find_dates(doc.text, sent.start, sent.end, article.published, "past") if cands else []
+        )
+        # a trigger word inside a date is the date ("on March 3" is no "march")
+        cands = [
+            c
+            for c in cands
+            if not any(d.span.start <= c.trigger.start < d.span.end for d in date_mentions)
+        ]
         if not cands:
             self._update_subject(doc, sent, mentions, kids, state)
             return []
@@ -301,7 +312,6 @@ class DocumentCoder:
             g = governing_trigger(doc, c, trigger_tokens)
             if g is not None:
                 governed_types[g.i] = c.spec.type
-        date_mentions = t.find_dates(doc.text, sent.start, sent.end, article.published, "past")
         places = t.find_places(doc.text, sent.start, sent.end)
         evidence = _evidence(doc.text, sent)
         out: list[Event] = []
@@ -493,15 +503,23 @@ class DocumentCoder:
                     # "le mémorandum entre A, B et C, signé en mai": the parties are the
                     # ones the instrument names, not whoever the parse made the subject
                     parties = named
+                    instrument = True
                 else:
                     parties = sources + targets + named
+                    instrument = False
                 parties = _unique_keys(parties)
                 if len(parties) < 2:
                     self._drop(cand, f"joint act with {len(parties)} party")
                     continue
-                pairs: list[tuple[ActorRef, ActorRef | None]] = [
-                    (a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]
-                ]
+                one_side = _unique_keys(sources)
+                if not instrument and len(one_side) == 1 and len(parties) >= 3:
+                    # "Japan has signed pacts with Australia and Britain": each pact binds the
+                    # subject and one partner, not the partners with each other
+                    pairs: list[tuple[ActorRef, ActorRef | None]] = [
+                        (one_side[0], b) for b in parties if b.key != one_side[0].key
+                    ]
+                else:
+                    pairs = [(a, b) for i, a in enumerate(parties) for b in parties[i + 1 :]]
             else:
                 src_keys = {s.key for s in sources}
                 src_names = {fold_key(s.name) for s in sources}
@@ -532,6 +550,13 @@ class DocumentCoder:
                 pairs = [
                     (s, x) for s in _unique(sources) for x in ([*targets] if targets else [None])
                 ]
+            if (
+                etype == "CONSULT"
+                and mode is None
+                and len(_unique_keys([*sources, *targets])) >= MULTILATERAL_PARTIES
+            ):
+                mode = "multilateral"
+                trace.append(f"{MULTILATERAL_PARTIES} or more parties: mode multilateral")
             if (
                 etype == "ASSAULT"
                 and sources

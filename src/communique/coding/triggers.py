@@ -49,10 +49,17 @@ def _children(doc: ParsedDoc, sent: Sent) -> dict[int, list[Tok]]:
     return kids
 
 
-def _multiword_end(doc: ParsedDoc, sent: Sent, tok: Tok, rest: list[str]) -> int | None:
-    """If the words of ``rest`` follow ``tok`` (within a small window), the end offset."""
+def _multiword_end(
+    doc: ParsedDoc, sent: Sent, tok: Tok, rest: list[str], verb: bool = False
+) -> int | None:
+    """If the words of ``rest`` follow ``tok`` (within a small window), the end offset.
+    For a verb, the first following word is a particle: a ``compound:prt`` child ("pulled
+    its troops out") or right after the verb, adverbs aside ("called on", "mis en garde");
+    "called the president on Tuesday" is no "call on"."""
     if not rest:
         return tok.end
+    if verb and not _particle_follows(doc, sent, tok, rest[0]):
+        return None
     j = tok.i + 1
     k = 0
     limit = min(sent.tok_end, tok.i + 1 + MULTIWORD_WINDOW + len(rest))
@@ -66,6 +73,22 @@ def _multiword_end(doc: ParsedDoc, sent: Sent, tok: Tok, rest: list[str]) -> int
             return None
         j += 1
     return end if k == len(rest) else None
+
+
+def _particle_follows(doc: ParsedDoc, sent: Sent, tok: Tok, word: str) -> bool:
+    j = tok.i + 1
+    while (
+        j < sent.tok_end
+        and doc.tokens[j].pos in ("ADV", "PART")
+        and fold(doc.tokens[j].text) != word
+    ):
+        j += 1
+    if j < sent.tok_end and fold(doc.tokens[j].text) == word:
+        return True
+    return any(
+        t.head == tok.i and t.dep == "compound:prt" and fold(t.text) == word
+        for t in doc.sent_tokens(sent)
+    )
 
 
 def _subtree(
@@ -142,7 +165,7 @@ def find_candidates(
             for key in (lemma,):
                 for spec in _verb_specs(pack, key):
                     rest = spec.lemma.split(" ")[1:]
-                    end = _multiword_end(doc, sent, tok, rest)
+                    end = _multiword_end(doc, sent, tok, rest, verb=True)
                     if end is None:
                         continue
                     reflexive = any(

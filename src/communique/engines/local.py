@@ -17,6 +17,7 @@ from communique.store import open_store
 
 if TYPE_CHECKING:
     from communique.ingest import InputProblem
+    from communique.ingest.readers import InputWarning
 
 # Articles coded and written per store transaction. One batch is what an interrupted run
 # loses (it is rolled back and redone on the next run), and what memory holds at once;
@@ -30,13 +31,15 @@ INGEST_BATCH_SIZE = 256
 @dataclass(frozen=True)
 class IngestReport:
     """Totals of one ingest run. ``articles_skipped`` counts articles already stored with
-    the same coder version; ``problems`` the inputs that could not be read."""
+    the same coder version; ``problems`` the inputs that could not be read; ``warnings``
+    the inputs read and coded but maybe not well (mixed languages)."""
 
     articles_read: int
     articles_added: int
     articles_skipped: int
     events_added: int
     problems: list[InputProblem] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
 
 def run_ingest(
@@ -59,6 +62,7 @@ def run_ingest(
     Batches already written stay written if a later one fails; re-running skips them.
     """
     from communique.ingest import read_paths  # lazy: keeps `communique --help` light
+    from communique.ingest.readers import warnings_of
 
     with open_store(settings.store_path) as store:
         if coder is None:
@@ -67,6 +71,7 @@ def run_ingest(
             coder = Coder(settings)
         coder_version: str = coder.coder_version
         problems: list[InputProblem] = []
+        warnings: list[InputWarning] = []
         read = added = skipped = events = 0
 
         def flush(batch: list[Article]) -> None:
@@ -86,6 +91,7 @@ def run_ingest(
         for item in items:
             if isinstance(item, Article):
                 read += 1
+                warnings.extend(warnings_of(item))
                 batch.append(item)
                 if len(batch) >= INGEST_BATCH_SIZE:
                     flush(batch)
@@ -100,4 +106,5 @@ def run_ingest(
         articles_skipped=skipped,
         events_added=events,
         problems=problems,
+        warnings=warnings,
     )

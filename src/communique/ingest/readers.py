@@ -34,10 +34,17 @@ from communique.errors import (
 from communique.ingest.decode import decode_bytes
 from communique.ingest.langid import (
     AUTO,
+    MIN_CANDIDATE_COVERAGE,
+    MIN_FOREIGN_HITS,
     MIN_LANGID_CONFIDENCE,
+    MIN_SCRIPT_LETTERS,
+    MIN_WORDS_FOR_UNRECOGNISED,
+    MIXED_MIN_SHARE,
+    MIXED_MIN_WORDS,
+    LanguageProfile,
     check_language,
-    detect_language,
     installed_languages,
+    profile_language,
 )
 from communique.ingest.normalize import normalize_text
 from communique.ingest.structure import HeaderVocabulary, parse_header
@@ -51,6 +58,21 @@ class InputProblem:
 
     where: str
     error: CommuniqueError
+
+
+@dataclass(frozen=True, slots=True)
+class InputWarning:
+    """Something about an input that was read and coded, but maybe not well (a mixed-language
+    dispatch): printed as "warning WHERE: message"."""
+
+    where: str
+    message: str
+
+
+def warnings_of(article: Article) -> list[InputWarning]:
+    """The article's warnings, each naming its origin (file, "file.jsonl:LINE") or id."""
+    where = article.origin or article.id
+    return [InputWarning(where, message) for message in article.warnings]
 
 
 # ---------------------------------------------------------------- publication dates
@@ -92,18 +114,75 @@ def checked_lang_argument(lang: str | None, where: str | None = "lang argument")
 
 def _resolve_lang(
     text: str, lang: str | None, origin: str | None, settings: Settings, meta: dict[str, str]
-) -> str:
+) -> tuple[str, tuple[str, ...]]:
+    """The language to code ``text`` in, and warnings about it (a mixed dispatch).
+
+    Raises UnknownLanguageError when the text is mostly in a language that no language
+    pack covers (or in no recognisable language); an explicit ``lang`` is trusted."""
     given = checked_lang_argument(lang, where=origin)
     if given is not None:
         meta["lang_detected"] = "given"
-        return given
-    detected, confidence = detect_language(text, installed_languages())
-    meta["lang_confidence"] = f"{confidence:.2f}"
-    if detected is None or confidence < MIN_LANGID_CONFIDENCE:
+        return given, ()
+    profile = profile_language(text, installed_languages())
+    meta["lang_confidence"] = f"{profile.confidence:.2f}"
+    if profile.shares:
+        meta["lang_shares"] = profile.describe()
+    _refuse_foreign(profile, origin, settings)
+    major = profile.majority
+    if major is None or not major.supported or profile.confidence < MIN_LANGID_CONFIDENCE:
         meta["lang_detected"] = "fallback"
-        return check_language(settings.default_lang, where="settings.default_lang")
-    meta["lang_detected"] = "detected"
-    return detected
+        code = check_language(settings.default_lang, where="settings.default_lang")
+    else:
+        meta["lang_detected"] = "detected"
+        code = major.label
+    return code, _mixed_warnings(profile, code)
+
+
+def _codes(settings: Settings) -> str:
+    return ", ".join(sorted(settings.models))
+
+
+def _refuse_foreign(profile: LanguageProfile, origin: str | None, settings: Settings) -> None:
+    """Raise UnknownLanguageError for a dispatch mostly in another language or script, or
+    with almost no function words of any installed language."""
+    major = profile.majority
+    how = (
+        f"if it is in fact in {' or '.join(sorted(settings.models))}, give its language "
+        '(--lang, or a "lang" field in JSONL)'
+    )
+    enough = MIN_SCRIPT_LETTERS if major and major.kind == "script" else MIN_FOREIGN_HITS
+    if major is not None and not major.supported and major.hits >= enough:
+        shares = f" ({profile.describe()})" if len(profile.shares) > 1 else ""
+        raise UnknownLanguageError(
+            f"the dispatch appears to be in {major.name}{shares}, which communique does not "
+            f"code; it codes {_codes(settings)}",
+            where=origin,
+            hint=f"leave it out or translate it; {how}",
+        )
+    if profile.words >= MIN_WORDS_FOR_UNRECOGNISED and profile.coverage < MIN_CANDIDATE_COVERAGE:
+        raise UnknownLanguageError(
+            f"the dispatch is in no language communique codes: {profile.coverage:.0%} of "
+            f"its {profile.words} words are function words of "
+            f"{' or '.join(installed_languages())} (news prose has 30-45%)",
+            where=origin,
+            hint=f"leave it out; {how}",
+        )
+
+
+def _mixed_warnings(profile: LanguageProfile, code: str) -> tuple[str, ...]:
+    """One warning when a language other than ``code`` holds a large part of the text."""
+    others = [
+        s
+        for s in profile.shares
+        if s.label != code and s.share >= MIXED_MIN_SHARE and s.words >= MIXED_MIN_WORDS
+    ]
+    if not others:
+        return ()
+    parts = " and ".join(s.name for s in others)
+    return (
+        f"mixed languages ({profile.describe()}): coded as {code}, so the {parts} "
+        "part may be missed or mis-coded (split the dispatch by language to code each part)",
+    )
 
 
 def article_from_text(
@@ -145,7 +224,7 @@ def article_from_text(
         )
     info: dict[str, str] = dict(meta or {})
     header = parse_header(normalised, vocab)
-    code = _resolve_lang(normalised, lang, origin, settings, info)
+    code, warnings = _resolve_lang(normalised, lang, origin, settings, info)
     if code not in settings.models:
         # detected or declared in a language the coder has no model for: skip this input,
         # not the run
@@ -183,6 +262,7 @@ def article_from_text(
         dateline=header.dateline,
         body_start=header.body_start,
         meta=info,
+        warnings=warnings,
     )
 
 

@@ -46,3 +46,6 @@ class Article:
     dateline: Dateline | None = None
     body_start: int = 0
     meta: dict[str, str] = field(default_factory=dict)
+    # Things a reader should know but that did not stop the reading ("mixed languages
+    # (fr 58%, en 42%): coded as fr, ..."), one sentence each; the CLI prints them.
+    warnings: tuple[str, ...] = ()

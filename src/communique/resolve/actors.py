@@ -274,14 +274,37 @@ class ActorResolver:
                 (
                     x
                     for x in matches
-                    if x.tok_end == before_title and x.term.kind in ("demonym", "country")
+                    if x.tok_end == before_title and x.term.kind in ("demonym", "country", "org")
                 ),
                 None,
             )
             if prev is not None and _case_ok(doc.text[prev.start : prev.end], prev.term.text):
-                country = prev.term.key
+                if prev.term.kind == "org":
+                    org = prev.term.key  # "Houthi rebels", "Hamas fighters"
+                else:
+                    country = prev.term.key
+                    members.append(prev.term.key)
                 consumed.append(prev)
                 left = min(left, prev.tok_start)
+                # "the Armenian and Azerbaijani foreign ministers": coordinated nationalities
+                while prev is not None and prev.term.kind != "org":
+                    j = prev.tok_start - 1
+                    if j <= sent.tok_start or not (
+                        fold(toks[j].text) in g.and_words or toks[j].text == ","
+                    ):
+                        break
+                    prev = next(
+                        (
+                            x
+                            for x in matches
+                            if x.tok_end == j and x.term.kind in ("demonym", "country")
+                        ),
+                        None,
+                    )
+                    if prev is not None:
+                        members.insert(0, prev.term.key)
+                        consumed.append(prev)
+                        left = min(left, prev.tok_start)
         if country is None and org is None:
             # a possessive owner: "Japan's foreign minister", "the UN's envoy"
             owner = self._possessive_owner(doc, sent, matches, left)
@@ -492,7 +515,14 @@ class ActorResolver:
                         country, org = role.country or p.country, None
                     elif country is None and org is None:
                         country = p.country
-        elif kind == "person" and office and (country or org) and on is not None:
+        elif (
+            kind == "person"
+            and office
+            and (country or org)
+            and on is not None
+            and not getattr(term, "plural", False)
+            and len(set(members)) <= 1
+        ):
             holders = self.kb.holders(office, country=country, org=org, on=on)
             if len(holders) == 1:
                 person_id = holders[0].id
