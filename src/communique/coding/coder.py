@@ -39,6 +39,8 @@ STATEMENT_TYPES = frozenset({"ACCUSE", "REQUEST"})
 # Verbs of protest that are PROTEST when civilians do them and ACCUSE when a government does
 # are grammar.yaml's crowd_protest_verbs.
 CROWD_SECTORS = frozenset({"CVL", "MED", "OPP", "NGO", "BUS"})
+# Types whose target, when no actor is named, is the state of the place hit.
+PLACE_TARGET_TYPES = frozenset({"ASSAULT"})
 # Parties from which a meeting is multilateral (PLOVER CONSULT mode).
 MULTILATERAL_PARTIES = 3
 # The press as a group: talking to it is a statement, never a CONSULT.
@@ -544,6 +546,13 @@ class DocumentCoder:
                     both = _unique_keys(sources)
                     sources, targets = [both[0]], both[1:]
                     trace.append("symmetric act between the coordinated subjects")
+                if not targets and etype in PLACE_TARGET_TYPES:
+                    # "warplanes struck homes across Gaza", "shelled Kharkiv": the state of
+                    # the place attacked is the target
+                    victim = self._place_target(doc, cand, kids, places, sources)
+                    if victim is not None:
+                        targets = [victim]
+                        trace.append(f"target: the state of the place attacked ({victim.name})")
                 if not targets and not cand.spec.no_target_ok:
                     self._drop(cand, "no target")
                     continue
@@ -819,6 +828,24 @@ class DocumentCoder:
                 if any(fold(g.text) in cues for g in kids.get(c.i, ()) if g.dep == "amod"):
                     return True
         return False
+
+    def _place_target(
+        self,
+        doc: ParsedDoc,
+        cand: Candidate,
+        kids: dict[int, list[Tok]],
+        places: Sequence[Place],
+        sources: Sequence[ActorRef],
+    ) -> ActorRef | None:
+        """The state of a place the act hits: a place named as the object ("shelled
+        Kharkiv") or a place of the sentence."""
+        obj_places = []
+        for c in kids.get(cand.predicate.i, ()):
+            if c.dep in ("obj", "obl") and c.pos == "PROPN":
+                place = self.t.resolve_place_name(c.text)
+                if place is not None:
+                    obj_places.append(place)
+        return _place_target_of(obj_places, places, sources)
 
     def _visitor(
         self, doc: ParsedDoc, sent: Sent, mentions: list[Mention], cand: Candidate
@@ -1172,6 +1199,16 @@ def _unique_keys(actors: Sequence[ActorRef]) -> list[ActorRef]:
         keys.add(a.key)
         out.append(a)
     return out
+
+
+def _place_target_of(
+    obj_places: Sequence[Place], places: Sequence[Place], sources: Sequence[ActorRef]
+) -> ActorRef | None:
+    src = {s.country for s in sources}
+    for p in [*obj_places, *places]:
+        if p.country and p.country not in src:
+            return country_actor(p.name, p.country, "victim-place", 0.6, p.span)
+    return None
 
 
 def _host_from_places(places: Sequence[Place], sources: Sequence[ActorRef]) -> ActorRef | None:

@@ -75,6 +75,15 @@ def _multiword_end(
     return end if k == len(rest) else None
 
 
+def _phrase_head(doc: ParsedDoc, tok: Tok, rest: list[str], end: int) -> Tok:
+    """The token a multi-word noun trigger is built on: the first word, unless it only
+    modifies the phrase's last word ("phone call", "air strike": the call, the strike)."""
+    if not rest or tok.dep not in ("compound", "amod") or tok.head == tok.i:
+        return tok
+    head = doc.tokens[tok.head]
+    return head if head.end == end and head.i > tok.i else tok
+
+
 def _particle_follows(doc: ParsedDoc, sent: Sent, tok: Tok, word: str) -> bool:
     j = tok.i + 1
     while (
@@ -143,7 +152,16 @@ def _objects_ok(
                 return True
             # an actor heading the object or named right inside it ("la centralité de
             # l'ASEAN", "le chef de l'opposition")
-            near = t.i == child.i or (t.head == child.i and t.dep.startswith("nmod"))
+            near = t.i == child.i or (
+                t.head == child.i
+                and t.dep.startswith("nmod")
+                and all(
+                    fold(c.text) in pack.grammar.genitive_preps
+                    or fold(c.text) in pack.grammar.preposition_aliases
+                    for c in kids.get(t.i, ())
+                    if c.dep == "case" and c.i < t.i
+                )
+            )
             if "*PERSON" in spec.objects and near and token_mention(mentions, t) is not None:
                 m = token_mention(mentions, t)
                 if m is not None and not m.locative:
@@ -197,7 +215,23 @@ def find_candidates(
                 end = _multiword_end(doc, sent, tok, rest)
                 if end is None:
                     continue
-                cand = _noun_candidate(doc, sent, tok, spec, end, kids, mentions, pack)
+                anchor = _phrase_head(doc, tok, rest, end)
+                cand = _noun_candidate(doc, sent, anchor, spec, end, kids, mentions, pack)
+                if cand is not None:
+                    out.append(cand)
+                    break
+        if tok.pos == "ADJ" and tok.dep == "amod":
+            # "joint exercises", "military drills": a noun phrase that starts with its
+            # adjective, built on the head noun
+            head = doc.tokens[tok.head]
+            for spec in sorted(pack.starting_with("noun", lemma), key=lambda s: -len(s.lemma)):
+                rest = spec.lemma.split(" ")[1:]
+                if not rest or head.pos not in ("NOUN", "PROPN"):
+                    continue
+                end = _multiword_end(doc, sent, tok, rest)
+                if end is None or end != head.end:
+                    continue
+                cand = _noun_candidate(doc, sent, head, spec, end, kids, mentions, pack)
                 if cand is not None:
                     out.append(cand)
                     break
@@ -262,6 +296,9 @@ def _person_follows(
             # an actor right after the verb (not in a locative phrase) is its object
             prev = doc.tokens[j - 1]
             return fold(prev.text) not in blockers
+        if m is None and t.pos == "NOUN":
+            # "co-host a donor conference with the UN": the object is the conference
+            return False
     return False
 
 
