@@ -54,7 +54,10 @@ DEFAULT_CROSSWALK = REF_DIR / "schrodt-ngec" / "CAMEO2PLOVER-2021-09-17.txt"
 
 CATEGORY_ALIASES = {"AGENTS": "AGENT", "COMPOUNDX": "COMPOUND"}
 SKIPPED_ERRORS = frozenset({"bad_input_parse"})
-LEVELS = ("root", "strict")
+# Matching levels: "root" actor roots + PLOVER type; "strict" adds the sector; "dyad" is
+# the root dyad with any type (actor resolution and direction alone, whatever the suite's
+# verb dictionary calls the event).
+LEVELS = ("root", "strict", "dyad")
 
 Key = tuple[Any, Any, str]
 
@@ -344,11 +347,15 @@ def select_records(records: Iterable[SuiteRecord], report: SuiteReport) -> list[
 def score_record(
     record: SuiteRecord, rows: Sequence[Mapping[str, Any]], level: str
 ) -> RecordResult:
+    any_type = level == "dyad"
+    actors = "root" if any_type else level
     expected: set[Key] = set()
     unmapped_dyads: set[tuple[Any, Any]] = set()
     for e in record.events:
-        s, t = expected_actor(e.source, level), expected_actor(e.target, level)
-        if e.plover is None:
+        s, t = expected_actor(e.source, actors), expected_actor(e.target, actors)
+        if any_type:
+            expected.add((s, t, "*"))
+        elif e.plover is None:
             unmapped_dyads.add((s, t))
         else:
             expected.add((s, t, e.plover))
@@ -358,9 +365,9 @@ def score_record(
         if row.get("negated"):
             continue
         key = (
-            predicted_actor(row.get("source"), level),
-            predicted_actor(row.get("target"), level),
-            str(row.get("type")),
+            predicted_actor(row.get("source"), actors),
+            predicted_actor(row.get("target"), actors),
+            "*" if any_type else str(row.get("type")),
         )
         if key not in expected and (key[0], key[1]) in unmapped_dyads:
             ignored.add(key)
