@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from communique.coding.triggers import Candidate
 from communique.langpacks.loader import Grammar
 from communique.nlp.view import ParsedDoc, Sent, Tok
-from communique.resolve.actors import Mention
+from communique.resolve.actors import Mention, token_mention
 from communique.textfold import fold
 
 # Maximum parse steps from a mention up to the predicate; deeper attachments are noise.
@@ -138,6 +138,36 @@ def _subject_owner(doc: ParsedDoc, kids: dict[int, list[Tok]], pred: Tok) -> Tok
     return t
 
 
+def _object_controller(
+    doc: ParsedDoc, kids: dict[int, list[Tok]], pred: Tok, mentions: Sequence[Mention]
+) -> Mention | None:
+    """The actor that is the object of the verb governing a non-finite ``pred``: object
+    control ("accused Russia of striking", "urged the EU to impose", "a accusé Kiev
+    d'avoir frappé", "a demandé à Bakou de libérer"). None when ``pred`` has its own
+    subject or its governor no actor object."""
+    if pred.head == pred.i or pred.dep not in ("xcomp", "advcl"):
+        return None
+    if pred.verb_form not in ("Inf", "Ger", "Part", ""):
+        return None
+    if any(c.dep in _SUBJ | _PASS_SUBJ for c in kids.get(pred.i, ())):
+        return None
+    # a complement clause opens with its marker ("of striking", "to impose", "de
+    # collaborer"); a bare participle ("..., accusant Kinshasa") is an adjunct whose
+    # subject is the main clause's
+    if not any(
+        c.i < pred.i and (c.dep == "mark" or (c.dep == "aux" and c.pos == "PART"))
+        for c in kids.get(pred.i, ())
+    ):
+        return None
+    gov = doc.tokens[pred.head]
+    for c in kids.get(gov.i, ()):
+        if c.dep in ("obj", "iobj", "obl:arg") and c.i < pred.i:
+            m = token_mention(mentions, c)
+            if m is not None and not m.locative:
+                return m
+    return None
+
+
 def find_arguments(
     doc: ParsedDoc,
     sent: Sent,
@@ -152,7 +182,12 @@ def find_arguments(
     heads = _predicate_heads(doc, cand)
     passive = _is_passive(kids, pred, g)
     trace: list[str] = []
-    owner = _subject_owner(doc, kids, pred)
+    controller = _object_controller(doc, kids, pred, mentions)
+    owner = pred if controller is not None else _subject_owner(doc, kids, pred)
+    if controller is not None:
+        trace.append(
+            f"subject: the object of '{doc.tokens[pred.head].text}' ({controller.ref.name})"
+        )
     if owner.i != pred.i:
         heads_subj = heads | {owner.i}
         trace.append(f"subject taken from governing verb '{owner.text}'")
@@ -188,6 +223,8 @@ def find_arguments(
             if genitive:
                 sources = [genitive[0].mention]
                 trace.append("source: genitive of the event noun")
+    if not sources and controller is not None:
+        sources = [controller]
     source_pronoun = None
     relative_head = None
     if not sources:

@@ -179,6 +179,11 @@ class DocumentCoder:
                 resolved = self._resolve_mention(m, state, on)
                 mentions.append(resolved)
                 state.mentions.append(resolved)  # later mentions may corefer with it
+            surnames = _surname_mentions(doc, sent, mentions, state)
+            if surnames:
+                mentions = sorted([*mentions, *surnames], key=lambda m: m.start)
+                state.mentions.extend(surnames)
+                sent_mentions[i] = mentions
             sent_events = self._code_sentence(
                 article, doc, sent, mentions, state, quotes, dateline_place
             )
@@ -374,7 +379,12 @@ class DocumentCoder:
                 if accused is not None:
                     targets = [accused]
                     trace.append(f"target: the actor the statement is about ('{accused.name}')")
-            if not targets and args.linear_targets:
+            both_sides = bool(args.sources) and any(m.plural_parties for m in args.sources)
+            if both_sides and cand.spec.type in SYMMETRIC_TYPES and len(sources) >= 2:
+                # "the two sides discussed ...": the act is between them, whatever else the
+                # sentence names
+                targets = []
+            elif not targets and args.linear_targets:
                 targets = [r for m in args.linear_targets for r in _expand(m)]
                 args.confidence *= LINEAR_TARGET_FACTOR
                 trace.append("target: nearest actor after the trigger (parse gave no complement)")
@@ -927,6 +937,10 @@ class DocumentCoder:
             node = parent
         if speaker_verb is None:
             return []
+        if any(
+            spec.type == "ACCUSE" for spec in t.pack.verbs().get(fold_key(speaker_verb.lemma), ())
+        ):
+            return []  # "accused Russia of striking": the accusation is coded by its own verb
         speaker = None
         for m in mentions:
             if any(
@@ -1209,6 +1223,34 @@ def _place_target_of(
         if p.country and p.country not in src:
             return country_actor(p.name, p.country, "victim-place", 0.6, p.span)
     return None
+
+
+def _surname_mentions(
+    doc: ParsedDoc, sent: Sent, mentions: Sequence[Mention], state: Discourse
+) -> list[Mention]:
+    """A capitalised word that is the surname of a person named earlier in the dispatch
+    ("Jeyhun Bayramov ... Bayramov thanked"), when neither the knowledge base nor the
+    entity recogniser made it a mention."""
+    known: dict[str, ActorRef] = {}
+    for m in state.mentions:
+        if m.kind == "person" and not m.needs_country and m.ref.key != "unknown":
+            words = m.ref.name.split()
+            if len(words) >= 2 and words[-1][:1].isupper():
+                known[fold_key(words[-1])] = m.ref
+    if not known:
+        return []
+    covered = {i for m in mentions for i in m.tokens()}
+    out = []
+    for tok in doc.sent_tokens(sent):
+        if tok.i in covered or tok.pos != "PROPN" or not tok.text[:1].isupper():
+            continue
+        ref = known.get(fold_key(tok.text))
+        if ref is None:
+            continue
+        span = TextSpan.of(doc.text, tok.start, tok.end)
+        new = replace(ref, name=span.text, span=span, method=ref.method + "+coref:surname")
+        out.append(Mention(ref=new, pieces=[(tok.i, tok.i + 1)], sent=sent.index, kind="person"))
+    return out
 
 
 def _host_from_places(places: Sequence[Place], sources: Sequence[ActorRef]) -> ActorRef | None:

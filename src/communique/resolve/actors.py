@@ -138,7 +138,17 @@ class ActorResolver:
         ]
         person_terms = [m for m in matches if m.term.kind == "person"]
         # Person-name spans: NER PER spans, merged with KB person-name matches.
-        names: list[tuple[int, int, Any]] = [(m.tok_start, m.tok_end, m.term) for m in person_terms]
+        names: list[tuple[int, int, Any]] = []
+        for m in person_terms:
+            a, b = m.tok_start, m.tok_end
+            # the entity recogniser's span may hold given names the alias lacks
+            # ("Kassym-Jomart Tokayev" around the alias "Tokayev")
+            for s_, e_ in per_spans:
+                if s_ < b and a < e_:
+                    while s_ < a and (fold(toks[s_].text) in g.honorifics or by_start.get(s_)):
+                        s_ += 1
+                    a, b = min(a, s_), max(b, e_)
+            names.append((a, b, m.term))
         for a, b in per_spans:
             if not any(a < e and s < b for s, e, _ in names):
                 # drop a leading title word that NER sometimes glues to the name
