@@ -85,6 +85,7 @@ def build_tools(lang: str, settings: Settings, kb: Any = None, terms: Any = None
         agency_country=load_agency_countries().get,
         max_argument_distance=settings.max_argument_distance,
         keep_historical=settings.keep_historical,
+        keep_hypothetical=settings.keep_hypothetical,
         min_confidence=settings.min_confidence,
         max_sentence_tokens=settings.max_sentence_tokens,
     )

@@ -71,6 +71,10 @@ class Settings:
     # (CODING.md); set True to keep them, flagged historical, for research on narratives.
     keep_historical: bool = False
 
+    # Hypothetical events ("would retaliate if attacked", "could send troops") are not
+    # asserted, so not coded (CODING.md); set True to keep them, flagged hypothetical.
+    keep_hypothetical: bool = False
+
     # Use the imported dictionaries of knowledge/data/phoenix/ (people with dated CAMEO codes,
     # international bodies, armed groups, English agent nouns) beside the curated knowledge,
     # which always wins. On: they add names the curated files lack and leave the French

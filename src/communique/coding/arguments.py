@@ -121,10 +121,33 @@ def _is_passive(kids: dict[int, list[Tok]], pred: Tok, g: Grammar) -> bool:
     )
 
 
-def _subject_owner(doc: ParsedDoc, kids: dict[int, list[Tok]], pred: Tok) -> Tok:
+# Verbal acts: a participle of one of these after a comma ("..., accusing X of", "...,
+# urging Y to") reports what the main clause's subject said.
+_VERBAL_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN", "REJECT", "SUPPORT", "AGREE"})
+
+
+def _subject_owner(
+    doc: ParsedDoc, kids: dict[int, list[Tok]], pred: Tok, verbal: bool = False
+) -> Tok:
     """The verb whose subject is also ``pred``'s subject: control (xcomp) and
     coordination (conj) pass the subject down."""
     t = pred
+    if (
+        verbal
+        and pred.dep == "advcl"
+        and pred.verb_form in ("Part", "Ger")
+        and pred.i > 0
+        and doc.tokens[pred.i - 1].text == ","
+    ):
+        # "X said the troops would leave, accusing Y of ...": a participle after a comma
+        # speaks of the main clause's subject, wherever the parser hung it
+        root = pred
+        for _ in range(8):
+            if root.head == root.i:
+                break
+            root = doc.tokens[root.head]
+        if root.head == root.i and any(c.dep in _SUBJ for c in kids.get(root.i, ())):
+            return root
     for _ in range(4):
         has_subj = any(c.dep in _SUBJ | _PASS_SUBJ for c in kids.get(t.i, ()))
         if has_subj or t.head == t.i:
@@ -183,7 +206,11 @@ def find_arguments(
     passive = _is_passive(kids, pred, g)
     trace: list[str] = []
     controller = _object_controller(doc, kids, pred, mentions)
-    owner = pred if controller is not None else _subject_owner(doc, kids, pred)
+    owner = (
+        pred
+        if controller is not None
+        else _subject_owner(doc, kids, pred, spec.type in _VERBAL_TYPES)
+    )
     if controller is not None:
         trace.append(
             f"subject: the object of '{doc.tokens[pred.head].text}' ({controller.ref.name})"

@@ -140,6 +140,7 @@ class CoderTools:
     agency_country: Callable[[str], str | None] = lambda name: None
     max_argument_distance: int = 220
     keep_historical: bool = False
+    keep_hypothetical: bool = False
     min_confidence: float = 0.0
     max_sentence_tokens: int = 250
 
@@ -388,7 +389,7 @@ class DocumentCoder:
                 targets = [r for m in args.linear_targets for r in _expand(m)]
                 args.confidence *= LINEAR_TARGET_FACTOR
                 trace.append("target: nearest actor after the trigger (parse gave no complement)")
-            if cand.spec.type in ALLEGEABLE_TYPES and not modes.negated:
+            if cand.spec.type in ALLEGEABLE_TYPES and not modes.negated and not modes.hypothetical:
                 # reported by a speaker: also the speaker's accusation, made when speaking
                 # (the publication date) unless the sentence dates the act itself
                 speech_when = (
@@ -595,6 +596,15 @@ class DocumentCoder:
             when = self._date(doc, sent, cand, date_mentions, article, modes, future, kids)
             if modes.historical and not t.keep_historical:
                 self._drop(cand, "background (historical)")
+                continue
+            hearsay = (
+                "conditional mood" in modes.cues and (cand.light or cand.predicate).mood == "Cnd"
+            )
+            if modes.hypothetical and not hearsay and not t.keep_hypothetical:
+                # CODING.md: code only what the text asserts ("would retaliate if...").
+                # The French conditional of unconfirmed reports ("l'armée aurait tué")
+                # asserts a report: kept, flagged hypothetical.
+                self._drop(cand, "hypothetical")
                 continue
             where = _nearest_place(places, cand) or (
                 dateline_place if when.value in (None, _iso(article.published)) else None
@@ -952,7 +962,7 @@ class DocumentCoder:
             subj = next((c for c in kids.get(speaker_verb.i, ()) if c.dep == "nsubj"), None)
             if subj is not None and fold(subj.text) in t.pack.grammar.third_person:
                 speaker = state.last_subject or state.last_person()
-        if speaker is None:
+        if speaker is None or speaker.key == "unknown":
             return []
         out = []
         for a in agents:

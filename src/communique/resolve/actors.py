@@ -515,14 +515,14 @@ class ActorResolver:
                     # a known person's role on the date says whose official they are,
                     # better than the title's complement ("Kim Jong Un, general secretary of
                     # the Workers' Party of Korea"; "Secretary-General António Guterres")
-                    roles = self.kb.roles_of(p.id, on) if on is not None else []
-                    role = next((r for r in roles if r.office == office), None) or (
-                        roles[0] if roles else None
+                    held = self.kb.roles_of(p.id, on) if on is not None else []
+                    kb_role = next((r for r in held if r.office == office), None) or (
+                        held[0] if held else None
                     )
-                    if role is not None and role.org:
-                        org, country = role.org, None
-                    elif role is not None and (role.country or p.country):
-                        country, org = role.country or p.country, None
+                    if kb_role is not None and kb_role.org:
+                        org, country = kb_role.org, None
+                    elif kb_role is not None and (kb_role.country or p.country):
+                        country, org = kb_role.country or p.country, None
                     elif country is None and org is None:
                         country = p.country
         elif (
