@@ -11,10 +11,10 @@ document the gap and turn into failures (XPASS) once it is closed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+from behaviour_rows import Code, Row, assert_event, asserted, dyads, key, show
 
 from communique.extract import extract_text
 
@@ -22,9 +22,6 @@ pytestmark = pytest.mark.model
 
 # A Thursday: "on Tuesday" is 2024-09-10, "yesterday" 2024-09-11, "last week" 2024-09-02..08.
 PUBLISHED = dt.date(2024, 9, 12)
-
-Row = dict[str, Any]
-Code = Callable[..., list[Row]]
 
 
 @pytest.fixture(scope="module")
@@ -47,57 +44,6 @@ def code(coder: Any) -> Code:
         return cache[(text, published)]
 
     return run
-
-
-def key(actor: dict[str, Any] | None) -> str | None:
-    """The scorer's actor key; None for a missing target."""
-    if actor is None:
-        return None
-    return actor.get("country") or actor.get("org") or "unknown"
-
-
-def show(rows: list[Row]) -> str:
-    """Compact listing of rows for assertion messages."""
-    if not rows:
-        return "  (no rows)"
-    lines = []
-    for r in rows:
-        flags = [f for f in ("negated", "future", "joint", "hypothetical") if r.get(f)]
-        lines.append(
-            f"  {r['type']}/{r['mode']} {key(r['source'])} -> {key(r['target'])} "
-            f"date={r['date']} alt={r['alt_type']} {' '.join(flags)} rule={r.get('rule')}"
-        )
-    return "\n".join(lines)
-
-
-def dyads(rows: list[Row], type_: str) -> list[tuple[str | None, str | None]]:
-    return [(key(r["source"]), key(r["target"])) for r in rows if r["type"] == type_]
-
-
-def asserted(rows: list[Row]) -> list[Row]:
-    """Rows the coder presents as having happened (not denied, planned or hypothetical)."""
-    return [r for r in rows if not (r["negated"] or r["future"] or r.get("hypothetical"))]
-
-
-def assert_event(
-    rows: list[Row],
-    type_: str,
-    source: str | None,
-    target: str | None,
-    *,
-    ordered: bool = True,
-    date: str | None = None,
-) -> Row:
-    """A row of ``type_`` with these keys (and this date, when given) exists; returns it."""
-    for r in rows:
-        if r["type"] != type_ or (date is not None and r["date"] != date):
-            continue
-        pair = (key(r["source"]), key(r["target"]))
-        if pair == (source, target) or (not ordered and pair == (target, source)):
-            return r
-    arrow = "->" if ordered else "<->"
-    when = f" on {date}" if date else ""
-    raise AssertionError(f"no {type_} {source} {arrow} {target}{when} among:\n{show(rows)}")
 
 
 def gap(reason: str) -> pytest.MarkDecorator:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from behaviour_rows import Row, asserted, find, show
 
 from communique.extract import extract_text
 
@@ -20,7 +20,6 @@ pytestmark = pytest.mark.model
 # A Thursday: "on Tuesday" is 2024-09-10.
 PUBLISHED = dt.date(2024, 9, 12)
 
-Row = dict[str, Any]
 Code = Callable[[str, str], list[Row]]
 
 
@@ -38,35 +37,6 @@ def code() -> Code:
         return cache[(text, lang)]
 
     return run
-
-
-def key(actor: dict[str, Any] | None) -> str | None:
-    if actor is None:
-        return None
-    return actor.get("country") or actor.get("org") or "unknown"
-
-
-def show(rows: list[Row]) -> str:
-    if not rows:
-        return "  (no rows)"
-    return "\n".join(
-        f"  {r['type']} {key(r['source'])} -> {key(r['target'])} date={r['date']} "
-        + " ".join(f for f in ("negated", "future", "hypothetical", "historical") if r.get(f))
-        for r in rows
-    )
-
-
-def asserted(rows: list[Row]) -> list[Row]:
-    """Rows presented as having happened (not denied, planned or hypothetical)."""
-    return [r for r in rows if not (r["negated"] or r["future"] or r.get("hypothetical"))]
-
-
-def find(rows: list[Row], type_: str, source: str, target: str | None) -> list[Row]:
-    return [
-        r
-        for r in rows
-        if r["type"] == type_ and (key(r["source"]), key(r["target"])) == (source, target)
-    ]
 
 
 # ------------------------------------------------------------------------------ negation
