@@ -18,6 +18,8 @@ from communique.nlp.view import ParsedDoc, Sent, Tok
 from communique.resolve.actors import Mention, token_mention
 from communique.textfold import fold
 
+# Types whose passive subject, when no agent is named, is the actor itself (forces deployed).
+DEPLOYED_SUBJECT_TYPES = frozenset({"MOBILIZE"})
 # Maximum parse steps from a mention up to the predicate; deeper attachments are noise.
 MAX_WALK = 8
 # Confidence factors for fallbacks (multiplied into the rule's confidence).
@@ -234,6 +236,11 @@ def find_arguments(
                 sources.append(a.mention)
         elif a.dep in _SUBJ or a.dep in _PASS_SUBJ:
             sources.append(a.mention)
+    if passive and not sources and spec.type in DEPLOYED_SUBJECT_TYPES and targets:
+        # "Polish troops were deployed to Lithuania": with no agent, the force deployed
+        # is the deploying side; the target is looked for in the trigger's slots
+        sources, targets = targets, []
+        trace.append("passive without agent: the deployed force is the source")
     # nominal predicates: "la rencontre entre X et Y", "la visite du président X"
     if cand.predicate.pos in ("NOUN", "PROPN") and not sources:
         own = [a for a in atts if a.dep.startswith("nmod") or a.dep == "amod"]

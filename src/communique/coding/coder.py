@@ -385,7 +385,11 @@ class DocumentCoder:
                 # "the two sides discussed ...": the act is between them, whatever else the
                 # sentence names
                 targets = []
-            elif not targets and args.linear_targets:
+            elif (
+                not targets
+                and args.linear_targets
+                and not (cand.spec.type in SYMMETRIC_TYPES and len(_unique_sides(sources)) >= 2)
+            ):
                 targets = [r for m in args.linear_targets for r in _expand(m)]
                 args.confidence *= LINEAR_TARGET_FACTOR
                 trace.append("target: nearest actor after the trigger (parse gave no complement)")
@@ -551,10 +555,11 @@ class DocumentCoder:
                 if not sources:
                     self._drop(cand, "no source")
                     continue
-                if not targets and len(_unique_keys(sources)) >= 2 and etype in SYMMETRIC_TYPES:
+                if not targets and len(_unique_sides(sources)) >= 2 and etype in SYMMETRIC_TYPES:
                     # "X et Y ont convenu de...", "les deux parties ont discuté": a meeting
-                    # or agreement between the subjects themselves
-                    both = _unique_keys(sources)
+                    # or agreement between the subjects themselves (two sides of one
+                    # country count: "the government and the ELN rebels agreed")
+                    both = _unique_sides(sources)
                     sources, targets = [both[0]], both[1:]
                     trace.append("symmetric act between the coordinated subjects")
                 if not targets and etype in PLACE_TARGET_TYPES:
@@ -570,6 +575,17 @@ class DocumentCoder:
                 pairs = [
                     (s, x) for s in _unique(sources) for x in ([*targets] if targets else [None])
                 ]
+            if (
+                etype == "ASSAULT"
+                and mode is None
+                and any(
+                    w in t.pack.grammar.aerial_agents
+                    for x in sources
+                    for w in fold_key(x.name).split()
+                )
+            ):
+                mode = "aerial"
+                trace.append("attack by aircraft: mode aerial")
             if (
                 etype == "CONSULT"
                 and mode is None
@@ -860,9 +876,17 @@ class DocumentCoder:
         """The state of a place the act hits: a place named as the object ("shelled
         Kharkiv") or a place of the sentence."""
         obj_places = []
-        for c in kids.get(cand.predicate.i, ()):
-            if c.dep in ("obj", "obl") and c.pos == "PROPN":
-                place = self.t.resolve_place_name(c.text)
+        heads = {cand.predicate.i, cand.trigger.i}
+        for h in heads:
+            for c in kids.get(h, ()):
+                if c.dep not in ("obj", "obl", "nmod") or c.pos != "PROPN":
+                    continue
+                # the whole name: "Gaza City", "Nagorno-Karabakh"
+                parts = [k for k in kids.get(c.i, ()) if k.dep in ("compound", "flat", "flat:name")]
+                first = min([c, *parts], key=lambda k: k.i)
+                place = self.t.resolve_place_name(doc.text[first.start : c.end])
+                if place is None:
+                    place = self.t.resolve_place_name(c.text)
                 if place is not None:
                     obj_places.append(place)
         return _place_target_of(obj_places, places, sources)
@@ -1210,6 +1234,19 @@ def _descendants(kids: dict[int, list[Tok]], i: int) -> list[Tok]:
         t = stack.pop()
         out.append(t)
         stack.extend(kids.get(t.i, ()))
+    return out
+
+
+def _unique_sides(actors: Sequence[ActorRef]) -> list[ActorRef]:
+    """One actor per known (key, sector): a government and its rebels are two sides."""
+    out: list[ActorRef] = []
+    seen: set[tuple[str, str | None]] = set()
+    for a in actors:
+        side = (a.key, a.sector)
+        if a.key == "unknown" or side in seen:
+            continue
+        seen.add(side)
+        out.append(a)
     return out
 
 

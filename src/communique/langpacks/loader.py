@@ -145,6 +145,7 @@ class Grammar:
     visit_nouns: frozenset[str]
     crowd_protest_verbs: frozenset[str]
     country_articles: tuple[str, ...]
+    aerial_agents: frozenset[str]
 
 
 @lru_cache(maxsize=8)
