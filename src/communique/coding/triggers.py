@@ -178,8 +178,11 @@ def find_candidates(
     out: list[Candidate] = []
     for tok in doc.sent_tokens(sent):
         lemma = fold_key(tok.lemma)
-        if tok.pos in ("VERB", "AUX") or (tok.pos == "ADJ" and tok.verb_form == "Part"):
-            # Participles tagged ADJ ("signé") still act as verbs.
+        if (
+            tok.pos in ("VERB", "AUX") or (tok.pos == "ADJ" and tok.verb_form == "Part")
+        ) and tok.dep != "amod":
+            # Participles tagged ADJ ("signé") still act as verbs; one that only describes
+            # its noun ("a jailed journalist", "les soldats blessés") names a state.
             for key in (lemma,):
                 for spec in _verb_specs(pack, key):
                     rest = spec.lemma.split(" ")[1:]

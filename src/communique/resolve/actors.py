@@ -296,6 +296,8 @@ class ActorResolver:
                     members.append(prev.term.key)
                 consumed.append(prev)
                 left = min(left, prev.tok_start)
+                if left - 1 >= sent.tok_start and toks[left - 1].pos == "DET":
+                    left -= 1  # "the | Kazakh president"
                 # "the Armenian and Azerbaijani foreign ministers": coordinated nationalities
                 while prev is not None and prev.term.kind != "org":
                     j = prev.tok_start - 1
