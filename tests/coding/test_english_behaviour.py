@@ -91,7 +91,6 @@ AGREE_CASES = [
         "PSE",
         "ISR",
         id="conflict-party-calls-for-ceasefire",
-        xfail="a conflict party calling for a ceasefire is coded REQUEST; CODING.md says AGREE",
     ),
     case(
         "Colombia's government and the ELN rebels agreed to extend the ceasefire.",

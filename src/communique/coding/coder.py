@@ -575,6 +575,14 @@ class DocumentCoder:
                 pairs = [
                     (s, x) for s in _unique(sources) for x in ([*targets] if targets else [None])
                 ]
+            target_keys = {x.key for x in targets}
+            if etype == "REQUEST" and self._offers_ceasefire(
+                doc, [m for m in mentions if m.ref.key in target_keys], kids
+            ):
+                # "Hamas called for a ceasefire with Israel": a party to the fighting
+                # offering to stop it (CODING.md: AGREE)
+                alt, etype, mode = "REQUEST", "AGREE", None
+                trace.append("a party's call for a ceasefire with its adversary: AGREE")
             if (
                 etype == "ASSAULT"
                 and mode is None
@@ -862,6 +870,22 @@ class DocumentCoder:
                 if fold_key(c.lemma) in cues or fold(c.text) in cues:
                     return True
                 if any(fold(g.text) in cues for g in kids.get(c.i, ()) if g.dep == "amod"):
+                    return True
+        return False
+
+    def _offers_ceasefire(
+        self, doc: ParsedDoc, targets: Sequence[Mention], kids: dict[int, list[Tok]]
+    ) -> bool:
+        """A target attached to a ceasefire noun by "with" ("a ceasefire with Israel")."""
+        g = self.t.pack.grammar
+        for m in targets:
+            for a in m.anchors(doc):
+                tok = doc.tokens[a]
+                head = doc.tokens[tok.head]
+                if fold_key(head.lemma) in g.ceasefire_nouns and any(
+                    c.dep == "case" and fold(c.text) in g.ceasefire_with
+                    for c in kids.get(tok.i, ())
+                ):
                     return True
         return False
 

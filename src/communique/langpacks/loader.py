@@ -146,6 +146,8 @@ class Grammar:
     crowd_protest_verbs: frozenset[str]
     country_articles: tuple[str, ...]
     aerial_agents: frozenset[str]
+    ceasefire_nouns: frozenset[str]
+    ceasefire_with: frozenset[str]
 
 
 @lru_cache(maxsize=8)
