@@ -30,8 +30,9 @@ FLOORS = {
     "en-test": 0.45,
 }
 # PETRARCH validation suite (communique bench petrarch-suite), per matching level.
-# Measured 2026-11-22: root 0.096, dyad 0.526 (README "Quality").
-SUITE_FLOORS = {"root": 0.085, "dyad": 0.50}
+# Measured 2026-11-22: root 0.086, dyad 0.647 (README "Quality"; the root level counts the
+# suite's own verb codes, see there).
+SUITE_FLOORS = {"root": 0.08, "dyad": 0.62}
 SUITE_DATA = ROOT.parent / "shared" / "data" / "event-coding-reference"
 
 pytestmark = pytest.mark.model
