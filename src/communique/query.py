@@ -7,9 +7,13 @@ table: values only ever travel as parameters, never inside the SQL text.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import calendar
+import json
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -332,3 +336,262 @@ def find_events(store_path: Path | str, flt: EventFilter) -> list[dict[str, Any]
 
     with open_store(store_path, read_only=True) as store:
         return store.events(flt)
+
+
+# ---------------------------------------------------------------------------------------
+# Pages, text search and aggregates (the HTTP API's queries; additive to the above)
+# ---------------------------------------------------------------------------------------
+
+# Longest free-text query over evidence: evidence is a sentence (a few hundred characters);
+# a longer query can never match one and is more likely a pasted document than a search.
+MAX_TEXT_QUERY_CHARS = 200
+
+# Longest page cursor accepted: an encoded position is under 100 characters plus the
+# article id (at most MAX_ARTICLE_ID_CHARS), base64 adds a third.
+MAX_CURSOR_CHARS = 2 * MAX_ARTICLE_ID_CHARS + 200
+
+_MONTH = re.compile(r"\d{4}-\d{2}")
+_CURSOR_VERSION = "c1"
+
+
+class CursorError(QueryError):
+    """A page cursor is not one this API handed out (truncated, edited, from elsewhere)."""
+
+    code = "C601"
+
+
+def parse_bound(value: str | date | None, name: str, *, end: bool = False) -> date | None:
+    """A since/until value: "YYYY-MM-DD", or "YYYY-MM" meaning the month's first day
+    (``end=False``, for since) or its last day (``end=True``, for until). Empty: None.
+    Raises ``QueryError``."""
+    if isinstance(value, date):
+        return value
+    if value is None or value == "":
+        return None
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and _MONTH.fullmatch(text):
+        year, month = int(text[:4]), int(text[5:])
+        if 1 <= month <= 12 and year >= 1:
+            day = calendar.monthrange(year, month)[1] if end else 1
+            return date(year, month, day)
+    if isinstance(text, str) and _ISO_DAY.fullmatch(text):
+        return _parse_day(text, name)
+    raise QueryError(
+        f"{name}: {value!r} is not a date",
+        where=_WHERE,
+        hint="give the date as YYYY-MM-DD (e.g. 2024-11-29) or a month as YYYY-MM",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RowPosition:
+    """Where a row sits in ``ORDER_BY`` order: the keys of that order. (article_id,
+    row_index) is unique, so a position names exactly one row and paging after it is
+    stable: rows stored later never shift or repeat the rows of later pages."""
+
+    date: str | None
+    article_id: str
+    evidence_start: int
+    row_index: int
+
+    def encode(self) -> str:
+        """An opaque, URL-safe token for this position."""
+        raw = json.dumps(
+            [_CURSOR_VERSION, self.date, self.article_id, self.evidence_start, self.row_index],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> RowPosition:
+        """The position of a token made by ``encode``; ``CursorError`` for anything else."""
+
+        def bad(why: str) -> CursorError:
+            return CursorError(
+                f"cursor is not valid ({why})",
+                where=_WHERE,
+                hint="pass the next_cursor of the previous page unchanged, or omit cursor "
+                "to start from the first page",
+            )
+
+        if not isinstance(token, str) or not token or len(token) > MAX_CURSOR_CHARS:
+            raise bad("empty or too long")
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise bad("not an encoded position") from None
+        if not (isinstance(data, list) and len(data) == 5 and data[0] == _CURSOR_VERSION):
+            raise bad("unknown layout")
+        _, day, article_id, start, index = data
+        if not (
+            (day is None or isinstance(day, str))
+            and isinstance(article_id, str)
+            and article_id
+            and _is_int(start)
+            and _is_int(index)
+            and abs(start) < 2**31
+            and abs(index) < 2**31
+        ):
+            raise bad("wrong field types")
+        return cls(day, article_id, start, index)
+
+
+@dataclass(frozen=True, slots=True)
+class EventSearch:
+    """One page of event rows: the rows matching ``filter`` (its limit and offset are
+    ignored) whose evidence contains ``text`` (case-insensitive, taken literally: ``%``
+    and ``_`` are not wildcards), after ``after`` in ``ORDER_BY`` order, at most
+    ``limit`` of them."""
+
+    filter: EventFilter = EventFilter()
+    text: str | None = None
+    after: RowPosition | None = None
+    limit: int = 50
+
+    def __post_init__(self) -> None:
+        if self.text is not None and (
+            not isinstance(self.text, str) or len(self.text) > MAX_TEXT_QUERY_CHARS
+        ):
+            raise QueryError(
+                f"text query must be at most {MAX_TEXT_QUERY_CHARS} characters",
+                where=_WHERE,
+                hint="search for a shorter phrase (a name or a few words of the sentence)",
+            )
+        if not (_is_int(self.limit) and 1 <= self.limit <= MAX_PAGE_VALUE - 1):
+            raise QueryError(
+                f"limit must be a whole number >= 1, got {self.limit!r}",
+                where=_WHERE,
+                hint="give limit as digits, e.g. 50",
+            )
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for ``LIKE ... ESCAPE '\\'`` with the text's own ``\\``, ``%`` and ``_``
+    escaped, so that they match themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# The columns of RowPosition, selected after the row columns by search_sql.
+POSITION_COLUMNS = ("date", "article_id", "evidence_start", "row_index")
+
+
+def _after_sql(pos: RowPosition) -> tuple[str, list[Any]]:
+    """Rows strictly after ``pos`` in ORDER_BY order (date ascending, NULLs last)."""
+    rest = (
+        "(article_id > ? OR (article_id = ? AND (evidence_start > ? OR "
+        "(evidence_start = ? AND row_index > ?))))"
+    )
+    rest_params: list[Any] = [
+        pos.article_id,
+        pos.article_id,
+        pos.evidence_start,
+        pos.evidence_start,
+        pos.row_index,
+    ]
+    if pos.date is None:
+        return f'("date" IS NULL AND {rest})', rest_params
+    return (
+        f'("date" > ? OR "date" IS NULL OR ("date" = ? AND {rest}))',
+        [pos.date, pos.date, *rest_params],
+    )
+
+
+def search_sql(search: EventSearch) -> tuple[str, list[Any]]:
+    """Parameterised SELECT of ``ROW_COLUMNS`` then ``POSITION_COLUMNS`` for one page,
+    fetching ``limit + 1`` rows (the extra row tells whether another page follows)."""
+    where, params = where_sql(search.filter)
+    clauses = [where[len("WHERE ") :]] if where else []
+    if search.text:
+        clauses.append("evidence_text ILIKE ? ESCAPE '\\'")
+        params.append(like_pattern(search.text))
+    if search.after is not None:
+        clause, extra = _after_sql(search.after)
+        clauses.append(clause)
+        params += extra
+    columns = ", ".join(_quote(c) for c in (*ROW_COLUMNS, *POSITION_COLUMNS))
+    where_text = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    sql = f"SELECT {columns} FROM events {where_text} {ORDER_BY} LIMIT ?"
+    params.append(search.limit + 1)
+    return sql, params
+
+
+# The cooperation/conflict score of one event row, in the spirit of the Goldstein scale
+# averaged per period (as GDELT's AvgGoldstein) and of PLOVER's quad classes: the stored
+# intensity (coding/data/plover.yaml, -10..+10) with its sign set by the quad, + for
+# cooperation (quads 1 and 2), - for conflict (quads 3 and 4). Rows that are not asserted
+# events (negated, hypothetical) or lack a quad or intensity score NULL and are left out of
+# averages. README, "HTTP API", documents it.
+SCORE_SQL = (
+    "(CASE WHEN negated OR hypothetical OR intensity IS NULL THEN NULL "
+    "WHEN quad IN (1, 2) THEN abs(intensity) "
+    "WHEN quad IN (3, 4) THEN -abs(intensity) END)"
+)
+
+# Keys that name no actor (CODING.md's "unknown"); left out of actors, graph and dyads.
+UNKNOWN_KEY = "unknown"
+
+
+def _and(where: str, clause: str) -> str:
+    return f"{where} AND {clause}" if where else f"WHERE {clause}"
+
+
+def dyad_months_sql(a: str, b: str, flt: EventFilter) -> tuple[str, list[Any]]:
+    """Per month ("YYYY-MM" of the event date; rows dated to a year or undated are
+    grouped under month NULL), type and direction (a -> b true) of the rows between keys
+    ``a`` and ``b`` (either direction) that match ``flt`` (its dyad is replaced): the row
+    count, the sum of scores and the number of scored rows."""
+    where, params = where_sql(replace(flt, dyad=(a, b), limit=None, offset=0))
+    sql = (
+        'SELECT CASE WHEN length("date") >= 7 THEN substr("date", 1, 7) END AS month, '
+        '"type", source_key = ? AS forward, count(*), '
+        f"coalesce(sum({SCORE_SQL}), 0), count({SCORE_SQL}) "
+        f'FROM events {where} GROUP BY ALL ORDER BY month NULLS LAST, "type", forward'
+    )
+    return sql, [a, *params]
+
+
+def actor_counts_sql(flt: EventFilter) -> tuple[str, list[Any]]:
+    """Each actor key (not NULL, not "unknown") of the rows matching ``flt`` with the
+    number of rows it takes part in (as source, target or both), most active first."""
+    where, params = where_sql(replace(flt, limit=None, offset=0))
+    part = "SELECT {side}_key AS k, article_id, row_index FROM events {where}"
+    sql = (
+        f"SELECT k, count(*) AS n FROM ({part.format(side='source', where=where)} "
+        f"UNION {part.format(side='target', where=where)}) "
+        "WHERE k IS NOT NULL AND k <> ? GROUP BY k ORDER BY n DESC, k"
+    )
+    return sql, [*params, *params, UNKNOWN_KEY]
+
+
+def graph_edges_sql(flt: EventFilter) -> tuple[str, list[Any]]:
+    """Undirected edges between actor keys (both known and different) of the rows
+    matching ``flt``: (key a, key b with a < b, rows, rows a -> b, mean score)."""
+    where, params = where_sql(replace(flt, limit=None, offset=0))
+    where = _and(
+        where,
+        "source_key IS NOT NULL AND target_key IS NOT NULL AND source_key <> ? "
+        "AND target_key <> ? AND source_key <> target_key",
+    )
+    sql = (
+        "SELECT least(source_key, target_key) AS ka, greatest(source_key, target_key) AS kb, "
+        "count(*) AS n, count(*) FILTER (WHERE source_key < target_key), "
+        f"avg({SCORE_SQL}) FROM events {where} GROUP BY ka, kb ORDER BY n DESC, ka, kb"
+    )
+    return sql, [*params, UNKNOWN_KEY, UNKNOWN_KEY]
+
+
+def map_points_sql(flt: EventFilter, max_ids: int) -> tuple[str, list[Any]]:
+    """Located rows matching ``flt`` grouped by place (name, country, lat, lon): the row
+    count, the mean score and the first ``max_ids`` event ids in ORDER_BY order."""
+    where, params = where_sql(replace(flt, limit=None, offset=0))
+    where = _and(where, "location_lat IS NOT NULL AND location_lon IS NOT NULL")
+    order = ORDER_BY[len("ORDER BY ") :]
+    sql = (
+        "SELECT location_name, location_country, location_lat, location_lon, count(*) AS n, "
+        f"avg({SCORE_SQL}), list(event_id ORDER BY {order})[1:?] "
+        f"FROM events {where} GROUP BY ALL ORDER BY n DESC, location_name"
+    )
+    return sql, [max_ids, *params]

@@ -13,9 +13,11 @@ _COMMANDS: tuple[tuple[str, str], ...] = (
     ("communique.cli.explain", "explain"),
     ("communique.cli.store_cmds", "ingest"),
     ("communique.cli.store_cmds", "events"),
+    ("communique.cli.export_cmds", "export"),
     ("communique.cli.evaluate", "evaluate"),
     ("communique.cli.knowledge_cmds", "knowledge"),
     ("communique.cli.bench_cmds", "bench"),
+    ("communique.cli.serve_cmd", "serve"),
 )
 
 

@@ -341,6 +341,10 @@ class ActorResolver:
                 break  # a matched nationality never stops the phrase ("président kazakh")
             if any(a == k for a, _, _ in names):
                 break
+            if t.text not in (",", "'", "’", "-") and (
+                not any(ch.isalnum() for ch in t.text) or any(ch in "<>{}[]|\\" for ch in t.text)
+            ):
+                break  # markup, brackets or symbols end a title phrase
             if (country or org) and t.pos == "ADP" and fold(t.text) not in g.genitive_words:
                 break  # "la partie japonaise | pour son soutien"
             if (

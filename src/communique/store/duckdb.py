@@ -17,7 +17,19 @@ import pyarrow as pa
 
 from communique.errors import StoreError
 from communique.model import CodedArticle
-from communique.query import EventFilter, count_sql, to_sql
+from communique.query import (
+    POSITION_COLUMNS,
+    EventFilter,
+    EventSearch,
+    RowPosition,
+    actor_counts_sql,
+    count_sql,
+    dyad_months_sql,
+    graph_edges_sql,
+    map_points_sql,
+    search_sql,
+    to_sql,
+)
 from communique.store.base import (
     ARTICLE_COLUMNS,
     ROW_COLUMNS,
@@ -355,6 +367,127 @@ class DuckDBStore:
         """Number of stored event rows (matching ``flt`` when given; paging ignored)."""
         sql, params = count_sql(flt or EventFilter())
         return int(self._fetch(sql, params)[0][0])
+
+    # -- reading for the HTTP API (pages, search, aggregates) ----------------------------
+
+    def search_events(self, search: EventSearch) -> tuple[list[dict[str, Any]], RowPosition | None]:
+        """One page of rows (nested shape, ORDER_BY order) and the position of its last row
+        when more rows follow (None on the last page)."""
+        sql, params = search_sql(search)
+        found = self._fetch(sql, params)
+        n = len(ROW_COLUMNS)
+        rows = [nest_row(dict(zip(ROW_COLUMNS, r[:n], strict=True))) for r in found]
+        if len(found) <= search.limit:
+            return rows, None
+        last = dict(zip(POSITION_COLUMNS, found[search.limit - 1][n:], strict=True))
+        return rows[: search.limit], RowPosition(**last)
+
+    def dyad_months(self, a: str, b: str, flt: EventFilter) -> dict[str, Any]:
+        """Month by month, the rows between actor keys ``a`` and ``b`` (either direction)
+        that match ``flt``: ``{"months": [{"month", "counts" (by type), "events",
+        "a_to_b", "b_to_a", "score" (mean row score, None when no row scores),
+        "scored"}], "undated": rows without a month}``, months in order."""
+        sql, params = dyad_months_sql(a, b, flt)
+        months: dict[str, dict[str, Any]] = {}
+        sums: dict[str, float] = {}
+        undated = 0
+        for month, etype, forward, n, total, scored in self._fetch(sql, params):
+            if month is None:
+                undated += int(n)
+                continue
+            m = months.setdefault(
+                month,
+                {
+                    "month": month,
+                    "counts": {},
+                    "events": 0,
+                    "a_to_b": 0,
+                    "b_to_a": 0,
+                    "score": None,
+                    "scored": 0,
+                },
+            )
+            m["counts"][etype] = m["counts"].get(etype, 0) + int(n)
+            m["events"] += int(n)
+            m["a_to_b" if forward else "b_to_a"] += int(n)
+            m["scored"] += int(scored)
+            sums[month] = sums.get(month, 0.0) + float(total)
+        for month, m in months.items():
+            if m["scored"]:
+                m["score"] = round(sums[month] / m["scored"], 3)
+        return {"months": list(months.values()), "undated": undated}
+
+    def actor_counts(self, flt: EventFilter) -> list[tuple[str, int]]:
+        """(actor key, rows it takes part in) for the rows matching ``flt``, most active
+        first; the keys "unknown" and no-actor are left out."""
+        sql, params = actor_counts_sql(flt)
+        return [(k, int(n)) for k, n in self._fetch(sql, params)]
+
+    def graph_edges(self, flt: EventFilter) -> list[dict[str, Any]]:
+        """Undirected edges between two known, different actor keys of the rows matching
+        ``flt``: ``{"source", "target" (source < target), "weight" (rows), "forward" (rows
+        source -> target), "score" (mean row score or None)}``, heaviest first."""
+        sql, params = graph_edges_sql(flt)
+        return [
+            {
+                "source": ka,
+                "target": kb,
+                "weight": int(n),
+                "forward": int(fwd),
+                "score": None if score is None else round(float(score), 3),
+            }
+            for ka, kb, n, fwd, score in self._fetch(sql, params)
+        ]
+
+    def map_points(self, flt: EventFilter, max_ids: int) -> list[dict[str, Any]]:
+        """Located rows matching ``flt`` grouped by place: ``{"name", "country", "lat",
+        "lon", "events", "score", "event_ids" (the first ``max_ids``)}``, busiest first."""
+        sql, params = map_points_sql(flt, max_ids)
+        return [
+            {
+                "name": name,
+                "country": country,
+                "lat": lat,
+                "lon": lon,
+                "events": int(n),
+                "score": None if score is None else round(float(score), 3),
+                "event_ids": list(ids),
+            }
+            for name, country, lat, lon, n, score, ids in self._fetch(sql, params)
+        ]
+
+    def get_article(self, article_id: str) -> dict[str, Any] | None:
+        """The stored article (``id``, ``text``, ``lang``, ``published`` as an ISO string,
+        ``published_month``, ``url``, ``title``, ``source``, ``origin``,
+        ``coder_version``), or None when unknown."""
+        found = self._fetch(
+            f"SELECT {_cols(_ARTICLE_FIELDS)} FROM articles WHERE id = ?", [article_id]
+        )
+        if not found:
+            return None
+        article = dict(zip(_ARTICLE_FIELDS, found[0], strict=True))
+        if article["published"] is not None:
+            article["published"] = article["published"].isoformat()
+        return article
+
+    def article_events(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's rows (nested shape) in stored order, each with ``trigger``
+        ({text, start, end}) and ``sentence_index``."""
+        extra = ("trigger_text", "trigger_start", "trigger_end", "sentence_index")
+        found = self._fetch(
+            f"SELECT {_cols((*ROW_COLUMNS, *extra))} FROM events WHERE article_id = ? "
+            "ORDER BY row_index",
+            [article_id],
+        )
+        n = len(ROW_COLUMNS)
+        out = []
+        for r in found:
+            row = nest_row(dict(zip(ROW_COLUMNS, r[:n], strict=True)))
+            text, start, end, sentence = r[n:]
+            row["trigger"] = {"text": text, "start": start, "end": end}
+            row["sentence_index"] = sentence
+            out.append(row)
+        return out
 
 
 def _utcnow() -> datetime:

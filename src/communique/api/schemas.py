@@ -1,0 +1,395 @@
+"""Response models of the HTTP API (docs/API_CONTRACT.md), with the examples shown in its
+OpenAPI schema. Pure declarations: no I/O, nothing computed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _examples(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
+
+
+_JPN = {
+    "name": "Masaki Ishikawa",
+    "country": "JPN",
+    "sector": "GOV",
+    "org": None,
+    "role": "special representative",
+    "actor_id": None,
+}
+_AZE = {
+    "name": "Elnour Mammadov",
+    "country": "AZE",
+    "sector": "GOV",
+    "org": None,
+    "role": "deputy minister of foreign affairs",
+    "actor_id": "person:elnour-mammadov",
+}
+_EVIDENCE = {
+    "text": "Le vice-ministre Elnour Mammadov a rencontré Masaki Ishikawa à Bakou.",
+    "start": 29,
+    "end": 98,
+}
+_ROW: dict[str, Any] = {
+    "event_id": "e3f1c2a9b8d7e6f5a4b3c",
+    "mention_id": "m0a1b2c3d4e5f6a7b8c9d",
+    "article_id": "ba2d6775b7985a1c",
+    "type": "CONSULT",
+    "mode": "visit",
+    "cameo": "042",
+    "source": _JPN,
+    "target": _AZE,
+    "date": "2024-11-29",
+    "date_precision": "day",
+    "location": {"name": "Bakou", "country": "AZE", "lat": 40.38, "lon": 49.89},
+    "negated": False,
+    "future": False,
+    "historical": False,
+    "hypothetical": False,
+    "joint": False,
+    "alt_type": None,
+    "contexts": ["diplomatic"],
+    "quad": 1,
+    "intensity": 1.0,
+    "evidence": _EVIDENCE,
+    "confidence": 0.9,
+    "rule": "fr.consult.rencontrer",
+    "coder_version": "0.1.0+abc123",
+}
+
+
+_ARTICLE: dict[str, Any] = {
+    "id": "ba2d6775b7985a1c",
+    "title": "Vice-ministre des Affaires étrangères rencontre un envoyé japonais",
+    "lang": "fr",
+    "published": "2024-11-29",
+    "published_month": None,
+    "source": "AZERTAC",
+    "url": None,
+    "origin": "seeds/000_ba2d6775b7985a1c.txt",
+    "coder_version": "0.1.0+abc123",
+    "text": "Bakou, 29 novembre, AZERTAC. Le vice-ministre Elnour Mammadov ...",
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable error code (C6xx: query, C3xx: store).")
+    message: str = Field(description="What went wrong.")
+    hint: str | None = Field(default=None, description="How to fix it.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a 4xx (or 503 while the store cannot be read) with this body."""
+
+    model_config = _examples(
+        {
+            "error": {
+                "code": "C600",
+                "message": "unknown event type 'MEETING'",
+                "hint": "use one of ACCUSE, AGREE, AID, ...",
+            }
+        }
+    )
+    error: ErrorDetail
+
+
+class Actor(BaseModel):
+    """A source or target of a row: ``country`` is ISO alpha-3; bodies and regions have
+    ``country`` null and an ``org`` code."""
+
+    model_config = _examples(_JPN)
+    name: str
+    country: str | None = None
+    sector: str | None = None
+    org: str | None = None
+    role: str | None = None
+    actor_id: str | None = None
+
+
+class Location(BaseModel):
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class Evidence(BaseModel):
+    """The evidence sentence; ``article.text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+class EventRow(BaseModel):
+    """One dyadic event row, as `communique events --format jsonl` prints it."""
+
+    model_config = _examples(_ROW)
+    event_id: str
+    mention_id: str
+    article_id: str
+    type: str
+    mode: str | None = None
+    cameo: str | None = None
+    source: Actor | None = None
+    target: Actor | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    location: Location | None = None
+    negated: bool
+    future: bool
+    historical: bool
+    hypothetical: bool
+    joint: bool
+    alt_type: str | None = None
+    contexts: list[str]
+    quad: int | None = None
+    intensity: float | None = None
+    evidence: Evidence
+    confidence: float
+    rule: str
+    coder_version: str
+
+
+class EventsPage(BaseModel):
+    """A page of rows in (date, article, position) order. ``next_cursor`` is an opaque
+    token for the next page, null on the last one."""
+
+    model_config = _examples({"events": [_ROW], "next_cursor": "WyJjMSIsIjIwMjQtMTEt..."})
+    events: list[EventRow]
+    next_cursor: str | None = None
+
+
+class Trigger(BaseModel):
+    """The trigger words; ``article.text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+class StoredArticle(BaseModel):
+    """A stored dispatch. ``published`` is YYYY-MM-DD, or null with ``published_month``
+    (YYYY-MM) when only the month is known."""
+
+    model_config = _examples(_ARTICLE)
+    id: str
+    title: str | None = None
+    lang: str | None = None
+    published: str | None = None
+    published_month: str | None = None
+    source: str | None = None
+    url: str | None = None
+    origin: str | None = None
+    coder_version: str | None = None
+    text: str
+
+
+class EventDetail(EventRow):
+    """A row with what `explain` shows: trigger, resolution trace and article."""
+
+    trigger: Trigger
+    trace: list[str]
+    sentence_index: int
+    article: StoredArticle
+
+
+class EventExplained(BaseModel):
+    model_config = _examples(
+        {
+            "event": {
+                **_ROW,
+                "trigger": {"text": "a rencontré", "start": 62, "end": 73},
+                "trace": ["source: gazetteer", "target: title+demonym"],
+                "sentence_index": 1,
+                "article": _ARTICLE,
+            },
+            "explain": [
+                "event     e3f1c2a9b8d7e6f5a4b3c (mention m0a1b2c3d4e5f6a7b8c9d)",
+                "type      CONSULT / visit",
+                "source    Masaki Ishikawa [JPN, GOV, special representative]",
+            ],
+        }
+    )
+    event: EventDetail
+    explain: list[str] = Field(description="The lines of `communique explain EVENT_ID`.")
+
+
+class ActorSummary(BaseModel):
+    key: str = Field(description="Scoring key: ISO alpha-3 country, else org/region code.")
+    name: str = Field(description="English name from the knowledge base (the key if unknown).")
+    kind: str = Field(description="country, org, region or other.")
+    events: int = Field(description="Rows in which the key is source or target.")
+
+
+class ActorsResponse(BaseModel):
+    model_config = _examples(
+        {"actors": [{"key": "AZE", "name": "Azerbaijan", "kind": "country", "events": 12}]}
+    )
+    actors: list[ActorSummary]
+
+
+class DyadMonth(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    counts: dict[str, int] = Field(description="Rows by PLOVER type.")
+    events: int = Field(description="All rows of the month, either direction.")
+    a_to_b: int = Field(description="Rows with a as source.")
+    b_to_a: int = Field(description="Rows with b as source.")
+    score: float | None = Field(
+        description="Mean signed intensity of the month's scored rows (+ cooperation, "
+        "- conflict, -10..+10); null when none scores. See README, HTTP API."
+    )
+    scored: int = Field(description="Rows counted in score (not negated nor hypothetical).")
+
+
+class DyadResponse(BaseModel):
+    model_config = _examples(
+        {
+            "a": "AZE",
+            "b": "JPN",
+            "a_name": "Azerbaijan",
+            "b_name": "Japan",
+            "months": [
+                {
+                    "month": "2024-11",
+                    "counts": {"CONSULT": 2},
+                    "events": 2,
+                    "a_to_b": 0,
+                    "b_to_a": 2,
+                    "score": 1.0,
+                    "scored": 2,
+                }
+            ],
+            "undated": 0,
+        }
+    )
+    a: str
+    b: str
+    a_name: str
+    b_name: str
+    months: list[DyadMonth]
+    undated: int = Field(description="Rows of the dyad dated to a year only, or undated.")
+
+
+class GraphNode(BaseModel):
+    id: str
+    label: str
+    kind: str
+    events: int
+
+
+class GraphEdge(BaseModel):
+    source: str = Field(description="The smaller key of the pair (edges are undirected).")
+    target: str
+    weight: int = Field(description="Rows between the two keys, either direction.")
+    forward: int = Field(description="Rows with `source` as the acting side.")
+    score: float | None = Field(description="Mean signed intensity (see DyadMonth.score).")
+
+
+class GraphResponse(BaseModel):
+    model_config = _examples(
+        {
+            "nodes": [
+                {"id": "AZE", "label": "Azerbaijan", "kind": "country", "events": 12},
+                {"id": "JPN", "label": "Japan", "kind": "country", "events": 3},
+            ],
+            "edges": [{"source": "AZE", "target": "JPN", "weight": 3, "forward": 1, "score": 0.5}],
+        }
+    )
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class MapPoint(BaseModel):
+    name: str | None = None
+    country: str | None = None
+    lat: float
+    lon: float
+    events: int
+    score: float | None = None
+    event_ids: list[str] = Field(description="The first event ids there, in date order.")
+
+
+class MapResponse(BaseModel):
+    model_config = _examples(
+        {
+            "points": [
+                {
+                    "name": "Baku",
+                    "country": "AZE",
+                    "lat": 40.4,
+                    "lon": 49.9,
+                    "events": 3,
+                    "score": 1.0,
+                    "event_ids": ["e3f1c2a9b8d7e6f5a4b3c"],
+                }
+            ]
+        }
+    )
+    points: list[MapPoint]
+
+
+class ArticleEvent(BaseModel):
+    """One row of the article, with offsets into ``article.text`` for highlighting."""
+
+    event_id: str
+    mention_id: str
+    type: str
+    mode: str | None = None
+    date: str | None = None
+    negated: bool
+    future: bool
+    hypothetical: bool
+    quad: int | None = None
+    intensity: float | None = None
+    evidence_start: int
+    evidence_end: int
+    evidence_text: str
+    trigger_start: int
+    trigger_end: int
+    trigger_text: str
+    sentence_index: int
+    source: Actor | None = None
+    target: Actor | None = None
+    location: Location | None = None
+    rule: str
+    confidence: float
+
+
+class ArticleResponse(BaseModel):
+    model_config = _examples(
+        {
+            "article": _ARTICLE,
+            "events": [
+                {
+                    "event_id": "e3f1c2a9b8d7e6f5a4b3c",
+                    "mention_id": "m0a1b2c3d4e5f6a7b8c9d",
+                    "type": "CONSULT",
+                    "mode": "visit",
+                    "date": "2024-11-29",
+                    "negated": False,
+                    "future": False,
+                    "hypothetical": False,
+                    "quad": 1,
+                    "intensity": 1.0,
+                    "evidence_start": 29,
+                    "evidence_end": 98,
+                    "evidence_text": _EVIDENCE["text"],
+                    "trigger_start": 62,
+                    "trigger_end": 73,
+                    "trigger_text": "a rencontré",
+                    "sentence_index": 1,
+                    "source": _JPN,
+                    "target": _AZE,
+                    "location": {"name": "Bakou", "country": "AZE", "lat": 40.38, "lon": 49.89},
+                    "rule": "fr.consult.rencontrer",
+                    "confidence": 0.9,
+                }
+            ],
+        }
+    )
+    article: StoredArticle
+    events: list[ArticleEvent]
