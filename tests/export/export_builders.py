@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from communique.model import ActorRef, Article, CodedArticle, DateRef, Event, Place, TextSpan
+# one Event builder for the store, export and API tests (tests/store/store_builders.py)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
+from store_builders import event
+
+from communique.model import ActorRef, Article, CodedArticle, Place
 from communique.store import open_store
 
 VERSION = "export-test-1"
@@ -19,36 +23,6 @@ NOBODY = ActorRef("des inconnus", "group")
 ODD = ActorRef('Jean "le\tSage"\nDupont', "person", country="FRA", sector="GOV")
 RUS = ActorRef("l'armée russe", "org", country="RUS", sector="MIL")
 UKR = ActorRef("l'Ukraine", "country", country="UKR", sector="GOV")
-
-
-def _span(text: str, needle: str) -> TextSpan:
-    start = text.index(needle)
-    return TextSpan.of(text, start, start + len(needle))
-
-
-def _event(
-    text: str,
-    sentence: str,
-    trigger: str,
-    etype: str,
-    sources: tuple[ActorRef, ...],
-    targets: tuple[ActorRef, ...] = (),
-    when: str | None = "2024-11-29",
-    precision: str | None = "day",
-    **extra: Any,
-) -> Event:
-    return Event(
-        type=etype,
-        mode=extra.pop("mode", None),
-        sources=sources,
-        targets=targets,
-        date=DateRef(when, precision if when else None, method="test"),
-        evidence=_span(text, sentence),
-        trigger=_span(text, trigger),
-        rule=f"fr.{etype.lower()}.test",
-        confidence=0.9,
-        **extra,
-    )
 
 
 def baku() -> CodedArticle:
@@ -71,7 +45,7 @@ def baku() -> CodedArticle:
             origin="baku.txt",
         ),
         events=(
-            _event(
+            event(
                 text,
                 s1,
                 "a rencontré",
@@ -86,7 +60,7 @@ def baku() -> CodedArticle:
                 intensity=1.0,
                 sentence_index=0,
             ),
-            _event(
+            event(
                 text,
                 "Des inconnus ont attaqué un poste.",
                 "ont attaqué",
@@ -98,7 +72,7 @@ def baku() -> CodedArticle:
                 sentence_index=1,
             ),
             # two targets: two dyadic rows of one mention
-            _event(
+            event(
                 text,
                 s3,
                 "ont salué",
@@ -124,7 +98,7 @@ def kyiv() -> CodedArticle:
     return CodedArticle(
         article=Article(id="a-kyiv", text=text, lang="fr", published_month="2024-12"),
         events=(
-            _event(
+            event(
                 text,
                 "L'armée russe a bombardé l'Ukraine.",
                 "a bombardé",
@@ -138,7 +112,7 @@ def kyiv() -> CodedArticle:
                 quad=4,
                 intensity=-10.0,
             ),
-            _event(
+            event(
                 text,
                 "L'armée russe n'a pas attaqué l'Ukraine hier.",
                 "n'a pas attaqué",
@@ -151,7 +125,7 @@ def kyiv() -> CodedArticle:
                 quad=4,
                 intensity=-10.0,
             ),
-            _event(
+            event(
                 text,
                 "Jean Dupont a critiqué Masaki Ishikawa.",
                 "a critiqué",
