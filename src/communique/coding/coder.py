@@ -1085,7 +1085,9 @@ class DocumentCoder:
 
 # Dependency labels that open a new clause: a date under one of them belongs to that
 # clause's verb, not to a trigger above it.
-_CLAUSE_OPENERS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "acl:relcl", "conj", "csubj"})
+_CLAUSE_OPENERS = frozenset(
+    {"ccomp", "xcomp", "parataxis", "advcl", "acl", "acl:relcl", "conj", "csubj"}
+)
 # Complement clauses: a date inside one dates the complement's event, even right under the
 # trigger ("agreed to hold talks in December", "a accepté de se rendre à Bakou en mai").
 _COMPLEMENT_CLAUSES = frozenset({"ccomp", "xcomp", "csubj"})
@@ -1109,6 +1111,14 @@ def _same_clause(doc: ParsedDoc, sent: Sent, pos: int, cand: Candidate) -> bool:
         parent = doc.tokens[t.head]
         if t.dep in _COMPLEMENT_CLAUSES and t.i not in targets:
             # "agreed to hold the next round in December": the date is the complement's
+            return False
+        if (
+            t.dep == "advcl"
+            and t.i not in targets
+            and any(c.head == t.i and c.dep.startswith("nsubj") for c in doc.sent_tokens(sent))
+        ):
+            # "struck Gaza ... since a ceasefire took effect on Jan. 19": an adverbial clause
+            # with its own subject dates its own event
             return False
         if t.dep in _CLAUSE_OPENERS and parent.i not in targets:
             # the date sits in a clause of its own under `parent`; it is ours only if that
