@@ -805,8 +805,6 @@ DATE_CASES = [
         "RETREAT",
         "2024-09-12",
         id="date-of-participle-not-taken",
-        xfail="the date of a participle clause ('capturés en janvier') is given to the main "
-        "event; a current release with no stated day should take the published date",
     ),
 ]
 
