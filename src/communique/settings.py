@@ -85,6 +85,48 @@ class Settings:
     # Evidence snippets are whole sentences, but exports may cap them for readability.
     max_evidence_chars: int = 2_000
 
+    # Near-duplicate dispatches (the same agency copy republished with minor edits) are
+    # linked to the first stored copy and not coded again (ingest/neardup.py). Off: every
+    # new article id is coded.
+    detect_near_duplicates: bool = True
+
+    # A dispatch is a near-duplicate of a coded one when the estimated Jaccard similarity
+    # of their bodies' word shingles reaches this threshold AND it brings at most
+    # near_duplicate_max_new_shingles new shingles. Similarity alone cannot tell a copy
+    # from an update, because it depends on length: in tests/ingest/test_neardup.py a
+    # ~150-word copy with one added sentence scores 0.89 (exact), while a ~400-word
+    # update adding two paragraphs (new events) scores 0.82. So this floor only says
+    # "the same text family": different stories sharing a dateline and footer score
+    # below 0.1, and a 0.7 floor still admits a ~90-word copy with one added sentence.
+    near_duplicate_threshold: float = 0.7
+
+    # Largest number of word shingles a near-duplicate may add to its original (about
+    # one added word each, plus 4 around each edit). 40 admits an added sentence (wire
+    # sentences run 20-30 words) or a few reworded phrases; an update adding a paragraph
+    # of 40+ words (measured: two paragraphs add ~80) is coded, since it may report new
+    # events. Estimated from the similarity and the stored shingle counts (+-7 shingles
+    # for ~400-word texts at 120 hashes).
+    near_duplicate_max_new_shingles: int = 40
+
+    # Words per shingle. 5 is the usual choice for news text: 3-grams are shared by
+    # unrelated dispatches (stock phrases, titles), 8-grams make every small edit cost
+    # many shingles.
+    near_duplicate_shingle_words: int = 5
+
+    # MinHash functions per signature: the similarity estimate's standard error is
+    # sqrt(J(1-J)/k), 0.03 at J=0.88 with 120 (about 7 shingles on the new-shingle
+    # estimate of a 400-word dispatch); a signature takes 4 bytes per function in the
+    # store (480 B, ~50 MB per 100k dispatches).
+    near_duplicate_hashes: int = 120
+
+    # Rows per LSH band (bands = hashes / rows = 20). A pair with similarity s becomes a
+    # candidate with probability 1-(1-s^6)^20: 0.92 at the 0.7 floor, 0.998 at 0.8, 0.27
+    # at 0.5, 0.015 at 0.3, so copies are found while boilerplate-sharing dispatches rarely
+    # cost a comparison (5 rows would find 0.99 at 0.7 but 6% of pairs at 0.3).
+    # Changing hashes, rows or shingle words starts a new signature scheme: signatures
+    # stored under another scheme are no longer compared.
+    near_duplicate_band_rows: int = 6
+
     def with_(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed (validated)."""
         unknown = set(changes) - set(self.__dataclass_fields__)

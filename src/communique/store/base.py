@@ -372,3 +372,94 @@ def migrate(target: MigrationTarget, migrations: Iterable[Migration], *, where: 
         target.apply_migration(migration)
         version = migration.version
     return version
+
+
+# ---------------------------------------------------------------------------------------
+# Near-duplicates and incremental ingest (migration 0002)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRecord:
+    """The MinHash signature of a coded article (ingest/neardup.py) and its LSH band keys.
+    ``signature`` is the packed form the store keeps (little-endian uint32 minimums);
+    ``scheme`` names the hashing parameters, and only same-scheme signatures compare."""
+
+    article_id: str
+    scheme: str
+    signature: bytes
+    shingles: int  # distinct shingles summarised, to estimate how much of a copy is new
+    band_keys: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateLink:
+    """An article not coded because it is a near-duplicate of ``original_id`` (a coded
+    article, stored or in the same batch). The duplicate's own metadata is kept so that
+    a story can count its sources; its text is not."""
+
+    duplicate_id: str
+    original_id: str
+    similarity: float
+    scheme: str
+    origin: str | None = None
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None
+    lang: str | None = None
+    published: date | None = None
+    published_month: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InputStamp:
+    """An input file as last fully read and stored: its absolute path, size and
+    modification time (ns). Same stamp and same coder version: nothing to read again."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+DUPLICATE_COLUMNS: tuple[str, ...] = (
+    "duplicate_id",
+    "original_id",
+    "similarity",
+    "scheme",
+    "origin",
+    "url",
+    "title",
+    "source",
+    "lang",
+    "published",
+    "published_month",
+    "detected_at",
+)
+
+
+class DuplicateIndex(Protocol):
+    """What near-duplicate selection (ingest/neardup.py ``select_new``) reads from a store."""
+
+    def stored_versions(self, ids: Sequence[str]) -> dict[str, str]:
+        """Coder version of each of ``ids`` stored as a coded article."""
+        ...
+
+    def duplicate_ids(self, ids: Sequence[str]) -> set[str]:
+        """Those of ``ids`` recorded as near-duplicates."""
+        ...
+
+    def band_matches(self, keys: Sequence[int]) -> list[tuple[int, str]]:
+        """(band key, article id) of every stored signature having one of ``keys``."""
+        ...
+
+    def signatures_of(self, ids: Sequence[str], scheme: str) -> dict[str, tuple[bytes, int]]:
+        """(packed signature, shingle count) of those of ``ids`` signed under ``scheme``."""
+        ...
+
+
+class InputIndex(Protocol):
+    """What incremental ingest (ingest/incremental.py) reads from a store."""
+
+    def input_stamps(self, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
+        """(size, mtime_ns, coder_version) recorded for each of ``paths`` (absolute)."""
+        ...

@@ -7,7 +7,7 @@ in 80 s against 0.2 s). Every ``write`` is one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +32,12 @@ from communique.query import (
 )
 from communique.store.base import (
     ARTICLE_COLUMNS,
+    DUPLICATE_COLUMNS,
     ROW_COLUMNS,
+    DuplicateLink,
+    InputStamp,
     Migration,
+    SignatureRecord,
     WriteReport,
     actor_records,
     article_record,
@@ -228,24 +232,40 @@ class DuckDBStore:
         columns = {name: [r[name] for r in records] for name in schema.names}
         return pa.Table.from_pydict(columns, schema=schema)
 
-    def _load(self, table: str, data: pa.Table) -> None:
-        """Append an arrow table to ``table`` (columns matched by name)."""
+    def _load(self, table: str, data: pa.Table, *, ignore: bool = False) -> None:
+        """Append an arrow table to ``table`` (columns matched by name); ``ignore``: rows
+        whose primary key is already stored are left out."""
         if data.num_rows == 0:
             return
         self._con.register(_STAGING, data)
         try:
             names = _cols(data.schema.names)
-            self._con.execute(f"INSERT INTO {_q(table)} ({names}) SELECT {names} FROM {_STAGING}")
+            verb = "INSERT OR IGNORE INTO" if ignore else "INSERT INTO"
+            self._con.execute(f"{verb} {_q(table)} ({names}) SELECT {names} FROM {_STAGING}")
         finally:
             self._con.unregister(_STAGING)
 
-    def write(self, batch: Sequence[CodedArticle], coder_version: str) -> WriteReport:
+    def write(
+        self,
+        batch: Sequence[CodedArticle],
+        coder_version: str,
+        *,
+        signatures: Sequence[SignatureRecord] = (),
+        duplicates: Sequence[DuplicateLink] = (),
+        inputs: Sequence[InputStamp] = (),
+    ) -> WriteReport:
         """Store a batch in one transaction: all of it or nothing.
 
         An article already stored with ``coder_version`` is skipped; one stored with another
         version has its article, actor and event rows replaced. Repeats of an id inside the
         batch keep the first. Raises ``StoreError`` (after rolling back) when the database
         refuses the batch.
+
+        In the same transaction (ingest/neardup.py, ingest/incremental.py): ``signatures``
+        of coded articles replace any stored for the same ids; ``duplicates`` are linked
+        (an id already linked keeps its first link); ``inputs`` are recorded as read by
+        ``coder_version``. A signature or link naming an article that is neither in the
+        batch nor stored is refused (StoreError), so a link always leads to a coded article.
         """
         if self.read_only:
             raise StoreError(
@@ -257,7 +277,7 @@ class DuckDBStore:
         for coded in batch:
             unique.setdefault(coded.article.id, coded)
         ids = list(unique)
-        if not ids:
+        if not ids and not (signatures or duplicates or inputs):
             return WriteReport(articles_added=0, articles_skipped=0, events_added=0)
         self._con.begin()
         try:
@@ -287,6 +307,8 @@ class DuckDBStore:
             self._load("articles", self._arrow("articles", articles))
             self._load("actors", self._arrow("actors", actors))
             self._load("events", self._arrow("events", events))
+            if signatures or duplicates or inputs:
+                self._write_extras(unique, signatures, duplicates, inputs, coder_version)
             self._con.commit()
         except (duckdb.Error, pa.ArrowException) as exc:
             self._con.rollback()
@@ -304,6 +326,89 @@ class DuckDBStore:
             articles_skipped=len(batch) - len(new),
             events_added=len(events),
         )
+
+    def _write_extras(
+        self,
+        batch_ids: Iterable[str],
+        signatures: Sequence[SignatureRecord],
+        duplicates: Sequence[DuplicateLink],
+        inputs: Sequence[InputStamp],
+        coder_version: str,
+    ) -> None:
+        """Signatures, duplicate links and input stamps, inside write()'s transaction."""
+        referenced = {s.article_id for s in signatures} | {d.original_id for d in duplicates}
+        missing = referenced - set(batch_ids)
+        if missing:
+            stored = self._con.execute(
+                "SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [sorted(missing)]
+            ).fetchall()
+            missing -= {r[0] for r in stored}
+        if missing:
+            raise StoreError(
+                f"signatures or duplicate links name {len(missing)} article(s) that are "
+                f"neither in the batch nor stored: {', '.join(sorted(missing)[:5])}",
+                where=self._where,
+                hint="pass the coded originals in the same write() (the batch was rolled "
+                "back); a coder that drops articles must drop their signatures too",
+            )
+        if signatures:
+            signed = self._con.execute(
+                "SELECT article_id FROM article_signatures WHERE article_id IN (SELECT unnest(?))",
+                [[s.article_id for s in signatures]],
+            ).fetchall()
+            if signed:  # re-signed (recoded, backfilled): replace; new articles skip the scan
+                for table in ("signature_bands", "article_signatures"):
+                    self._con.execute(
+                        f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))",
+                        [[r[0] for r in signed]],
+                    )
+            last = {s.article_id: s for s in signatures}
+            self._load(
+                "article_signatures",
+                self._arrow(
+                    "article_signatures",
+                    [
+                        {
+                            "article_id": s.article_id,
+                            "scheme": s.scheme,
+                            "signature": s.signature,
+                            "shingles": s.shingles,
+                        }
+                        for s in last.values()
+                    ],
+                ),
+            )
+            bands = [
+                {"band_key": key, "article_id": s.article_id}
+                for s in last.values()
+                for key in dict.fromkeys(s.band_keys)
+            ]
+            self._load("signature_bands", self._arrow("signature_bands", bands))
+        if duplicates:
+            now = _utcnow()
+            links: dict[str, dict[str, Any]] = {}
+            for d in duplicates:
+                rec = {c: getattr(d, c) for c in DUPLICATE_COLUMNS if c != "detected_at"}
+                rec["detected_at"] = now
+                links.setdefault(d.duplicate_id, rec)
+            self._load("duplicates", self._arrow("duplicates", list(links.values())), ignore=True)
+        if inputs:
+            now = _utcnow()
+            stamps = {i.path: i for i in inputs}
+            self._con.execute(
+                "DELETE FROM input_files WHERE path IN (SELECT unnest(?))", [list(stamps)]
+            )
+            records = [
+                {
+                    "path": i.path,
+                    "size": i.size,
+                    "mtime_ns": i.mtime_ns,
+                    "coder_version": coder_version,
+                    "recorded_at": now,
+                }
+                for i in stamps.values()
+            ]
+            self._load("input_files", self._arrow("input_files", records))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -488,6 +593,88 @@ class DuckDBStore:
             row["sentence_index"] = sentence
             out.append(row)
         return out
+
+    # -- near-duplicates and incremental ingest (DuplicateIndex, InputIndex) -------------
+
+    def stored_versions(self, ids: Sequence[str]) -> dict[str, str]:
+        """Coder version of each of ``ids`` stored as a coded article."""
+        if not ids:
+            return {}
+        found = self._fetch(
+            "SELECT id, coder_version FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)]
+        )
+        return {r[0]: r[1] for r in found}
+
+    def duplicate_ids(self, ids: Sequence[str]) -> set[str]:
+        """Those of ``ids`` recorded as near-duplicates."""
+        if not ids:
+            return set()
+        found = self._fetch(
+            "SELECT duplicate_id FROM duplicates WHERE duplicate_id IN (SELECT unnest(?))",
+            [list(ids)],
+        )
+        return {r[0] for r in found}
+
+    def band_matches(self, keys: Sequence[int]) -> list[tuple[int, str]]:
+        """(band key, article id) of every stored signature having one of ``keys``."""
+        if not keys:
+            return []
+        found = self._fetch(
+            "SELECT band_key, article_id FROM signature_bands "
+            "WHERE band_key IN (SELECT unnest(?::BIGINT[])) ORDER BY band_key, article_id",
+            [list(keys)],
+        )
+        return [(int(k), a) for k, a in found]
+
+    def signatures_of(self, ids: Sequence[str], scheme: str) -> dict[str, tuple[bytes, int]]:
+        """(packed signature, shingle count) of those of ``ids`` signed under ``scheme``."""
+        if not ids:
+            return {}
+        found = self._fetch(
+            "SELECT article_id, signature, shingles FROM article_signatures "
+            "WHERE scheme = ? AND article_id IN (SELECT unnest(?))",
+            [scheme, list(ids)],
+        )
+        return {a: (bytes(sig), int(n)) for a, sig, n in found}
+
+    def duplicate_links(self, original_id: str | None = None) -> list[DuplicateLink]:
+        """Recorded near-duplicates (of ``original_id`` when given), by original then
+        duplicate id."""
+        cols = [c for c in DUPLICATE_COLUMNS if c != "detected_at"]
+        where, params = ("WHERE original_id = ?", [original_id]) if original_id else ("", [])
+        found = self._fetch(
+            f"SELECT {_cols(cols)} FROM duplicates {where} ORDER BY original_id, duplicate_id",
+            params,
+        )
+        return [DuplicateLink(**dict(zip(cols, r, strict=True))) for r in found]
+
+    def unsigned_articles(self, scheme: str, after: str, limit: int) -> list[tuple[str, str]]:
+        """Up to ``limit`` (id, text), by id after ``after``, of coded articles with no
+        signature under ``scheme`` (stored before migration 0002, or under another scheme)."""
+        return [
+            (a, t)
+            for a, t in self._fetch(
+                "SELECT a.id, a.text FROM articles a LEFT JOIN article_signatures s "
+                "ON s.article_id = a.id AND s.scheme = ? "
+                "WHERE s.article_id IS NULL AND a.id > ? ORDER BY a.id LIMIT ?",
+                [scheme, after, limit],
+            )
+        ]
+
+    def write_signatures(self, signatures: Sequence[SignatureRecord]) -> None:
+        """Store signatures of already stored articles (a backfill), in one transaction."""
+        self.write([], "", signatures=signatures)
+
+    def input_stamps(self, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
+        """(size, mtime_ns, coder_version) recorded for each of ``paths`` (absolute)."""
+        if not paths:
+            return {}
+        found = self._fetch(
+            "SELECT path, size, mtime_ns, coder_version FROM input_files "
+            "WHERE path IN (SELECT unnest(?))",
+            [list(paths)],
+        )
+        return {p: (int(size), int(mtime), v) for p, size, mtime, v in found}
 
 
 def _utcnow() -> datetime:
