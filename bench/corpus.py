@@ -1,9 +1,10 @@
-"""Synthetic French dispatches for benchmarks, generated from templates written for this
-project (no real article text). Deterministic for a given seed.
+"""Synthetic French and English dispatches for benchmarks, generated from templates
+written for this project (no real article text). Deterministic for a given seed.
 
-Each dispatch has a dateline, 3-5 paragraphs and roughly 300-450 words, mixing sentences
-that hold events (meetings, accusations, sanctions, attacks, aid) with background and
-commentary, as wire copy does.
+Each dispatch has a dateline, 6-9 paragraphs and roughly 260-560 words (~400 on average),
+mixing sentences that hold events (meetings, accusations, sanctions, attacks, aid) with
+background and commentary, as wire copy does. ``generate`` streams them (a generator,
+never a list), French and English mixed half and half by default.
 """
 
 from __future__ import annotations
@@ -109,8 +110,92 @@ MONTHS = [
 ]
 
 
-def _fill(template: str, rng: random.Random) -> str:
-    a, b = rng.sample(COUNTRIES, 2)
+# English: the same world in wire-copy English (the sentences are our own, written in the
+# spirit of the French ones, not translations of real copy).
+COUNTRIES_EN = [
+    ("France", "French", "Paris"),
+    ("Germany", "German", "Berlin"),
+    ("Japan", "Japanese", "Tokyo"),
+    ("Azerbaijan", "Azerbaijani", "Baku"),
+    ("Kazakhstan", "Kazakh", "Astana"),
+    ("Turkey", "Turkish", "Ankara"),
+    ("Russia", "Russian", "Moscow"),
+    ("Ukraine", "Ukrainian", "Kyiv"),
+    ("China", "Chinese", "Beijing"),
+    ("India", "Indian", "New Delhi"),
+    ("Brazil", "Brazilian", "Brasilia"),
+    ("Egypt", "Egyptian", "Cairo"),
+    ("Algeria", "Algerian", "Algiers"),
+    ("Morocco", "Moroccan", "Rabat"),
+    ("Senegal", "Senegalese", "Dakar"),
+    ("Mali", "Malian", "Bamako"),
+    ("Nigeria", "Nigerian", "Abuja"),
+    ("Iran", "Iranian", "Tehran"),
+    ("Armenia", "Armenian", "Yerevan"),
+    ("Georgia", "Georgian", "Tbilisi"),
+    ("Poland", "Polish", "Warsaw"),
+    ("Canada", "Canadian", "Ottawa"),
+]
+OFFICES_EN = [
+    "the {adj} foreign minister",
+    "the {adj} president",
+    "the {adj} prime minister",
+    "the {adj} defence minister",
+    "the {adj} deputy foreign minister",
+    "the {adj} ambassador",
+]
+DAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+EVENT_SENTENCES_EN = [
+    "{A_office}, {A_name}, met his {B_adj} counterpart {B_name} in {B_cap} on {day} during a working visit.",
+    "{A_office} spoke by telephone with {B_office} on {day}.",
+    "The two sides signed a memorandum of cooperation in the energy sector.",
+    "{A_office} on {day} condemned the remarks of {B_office}, calling them unacceptable.",
+    "The {A_adj} government accused {B} of breaching the agreements reached last year.",
+    "{A} imposed new sanctions on {B}, {A_office} announced.",
+    "{A_adj} soldiers attacked a {B_adj} army position near the border on {day}.",
+    "{A_office} thanked the {B_adj} side for its support.",
+    "{A} granted ten million euros of humanitarian aid to {B}.",
+    "{A_office} invited {B_office} to visit {A_cap} next year.",
+    "{A_office} called on {B} to release the detained {A_adj} nationals.",
+    "The {A_adj} foreign ministry summoned the {B_adj} ambassador on {day}.",
+    "{A_office} rejected a {B_adj} proposal to postpone the negotiations.",
+    "{A_adj} police on {day} arrested three {B_adj} nationals suspected of spying.",
+    "The {A_adj} army deployed additional troops along the border with {B}.",
+    "{A_office} did not meet {B_office}, contrary to what had been announced.",
+]
+FILLER_EN = [
+    "The talks covered trade, investment and regional transport links.",
+    "Observers say relations between the two countries have improved markedly over the past few years.",
+    "Bilateral trade grew by twelve percent in the first half of the year, according to official figures.",
+    "Several experts interviewed said the security situation in the region remains a cause for concern.",
+    "The next round of political consultations is expected to take place at the level of deputy ministers.",
+    "A number of sectoral agreements are being prepared, notably in agriculture and education.",
+    "Transport corridors and energy security were also on the agenda.",
+    "Analysts believe cultural and academic cooperation still has room to grow.",
+    "The final statement stressed the importance of dialogue and respect for international law.",
+    "Representatives of the private sector took part in part of the discussions.",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _fill(template: str, rng: random.Random, lang: str = "fr") -> str:
+    countries, offices, days = (
+        (COUNTRIES, OFFICES, DAYS) if lang == "fr" else (COUNTRIES_EN, OFFICES_EN, DAYS_EN)
+    )
+    a, b = rng.sample(countries, 2)
     slots = {
         "A": a[0],
         "A_adj": a[1],
@@ -118,37 +203,46 @@ def _fill(template: str, rng: random.Random) -> str:
         "B": b[0],
         "B_adj": b[1],
         "B_cap": b[2],
-        "A_office": rng.choice(OFFICES).format(adj=a[1]),
-        "B_office": rng.choice(OFFICES).format(adj=b[1]),
+        "A_office": rng.choice(offices).format(adj=a[1]),
+        "B_office": rng.choice(offices).format(adj=b[1]),
         "A_name": rng.choice(NAMES),
         "B_name": rng.choice(NAMES),
-        "day": rng.choice(DAYS),
+        "day": rng.choice(days),
     }
     text = template.format(**slots)
     return text[0].upper() + text[1:]
 
 
-def dispatch(i: int, rng: random.Random) -> dict[str, str]:
+def dispatch(i: int, rng: random.Random, lang: str = "fr") -> dict[str, str]:
     published = date(2024, 1, 1) + timedelta(days=rng.randrange(700))
-    place = rng.choice(COUNTRIES)[2]
+    fr = lang == "fr"
+    events, filler = (EVENT_SENTENCES, FILLER) if fr else (EVENT_SENTENCES_EN, FILLER_EN)
+    place = rng.choice(COUNTRIES if fr else COUNTRIES_EN)[2]
     paragraphs = []
-    for _ in range(rng.randint(4, 6)):
-        sentences = [_fill(rng.choice(EVENT_SENTENCES), rng)]
-        sentences += [rng.choice(FILLER) for _ in range(rng.randint(2, 3))]
+    for _ in range(rng.randint(6, 9)):
+        sentences = [_fill(rng.choice(events), rng, lang)]
+        sentences += [rng.choice(filler) for _ in range(rng.randint(2, 4))]
         rng.shuffle(sentences)
         paragraphs.append(" ".join(sentences))
-    dateline = f"{place}, {published.day} {MONTHS[published.month - 1]} {published.year} (Agence Exemple) - "
+    if fr:
+        when = f"{published.day} {MONTHS[published.month - 1]} {published.year}"
+        dateline = f"{place}, {when} (Agence Exemple) - "
+    else:
+        when = f"{MONTHS_EN[published.month - 1]} {published.day}, {published.year}"
+        dateline = f"{place.upper()}, {when} (Example Agency) - "
     text = dateline + "\n".join(paragraphs)
-    return {"id": f"bench-{i:06d}", "text": text, "lang": "fr", "published": published.isoformat()}
+    return {"id": f"bench-{i:06d}", "text": text, "lang": lang, "published": published.isoformat()}
 
 
-def generate(n: int, seed: int = 7) -> Iterator[dict[str, str]]:
+def generate(n: int, seed: int = 7, english_share: float = 0.5) -> Iterator[dict[str, str]]:
+    """``n`` dispatches, one at a time; each is English with probability ``english_share``."""
     rng = random.Random(seed)
     for i in range(n):
-        yield dispatch(i, rng)
+        lang = "en" if rng.random() < english_share else "fr"
+        yield dispatch(i, rng, lang)
 
 
-def write_jsonl(path: str, n: int, seed: int = 7) -> None:
+def write_jsonl(path: str, n: int, seed: int = 7, english_share: float = 0.5) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        for rec in generate(n, seed):
+        for rec in generate(n, seed, english_share):
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")

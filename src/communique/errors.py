@@ -7,6 +7,8 @@ bare exception across a public boundary: wrap it in one of these.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CommuniqueError(Exception):
     """Base class. ``code`` is stable, ``where`` names the file/record, ``hint`` the fix."""
@@ -18,6 +20,11 @@ class CommuniqueError(Exception):
         self.where = where
         self.hint = hint
         super().__init__(self.render())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its parts when it crosses a process boundary (worker pools), so the
+        # message is not rendered twice
+        return (_rebuild, (type(self), self.message, self.where, self.hint))
 
     def render(self) -> str:
         parts = [f"[{self.code}]"]
@@ -88,3 +95,11 @@ class GoldFileError(CommuniqueError):
     """An evaluation gold or docs file is invalid."""
 
     code = "C500"
+
+
+def _rebuild(
+    cls: type[CommuniqueError], message: str, where: str | None, hint: str | None
+) -> CommuniqueError:
+    err = cls.__new__(cls)
+    CommuniqueError.__init__(err, message, where=where, hint=hint)
+    return err

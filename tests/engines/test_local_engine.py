@@ -11,7 +11,7 @@ import pytest
 
 import communique.ingest
 from communique.engines.local import INGEST_BATCH_SIZE, IngestReport, run_ingest
-from communique.errors import EmptyInputError, StoreError
+from communique.errors import EmptyInputError, SettingsError, StoreError
 from communique.ingest import InputProblem
 from communique.model import ActorRef, Article, CodedArticle, DateRef, Event, TextSpan
 from communique.query import EventFilter
@@ -169,3 +169,105 @@ def test_bad_store_fails_before_the_coder_is_built(
     monkeypatch.setattr(communique.ingest, "read_paths", fake_reader(articles(1)))
     with pytest.raises(StoreError, match="not a DuckDB database"):
         run_ingest(["x"], settings=Settings().with_(store_path=bad))  # no coder: not reached
+
+
+# -- workers > 1: a pool of spawned processes; the driver still writes ----------------------
+
+
+def fake_coder(settings: Settings) -> FakeCoder:
+    """Top-level (picklable) factory: what each worker process calls once."""
+    return FakeCoder()
+
+
+def crashing_coder(settings: Settings) -> FakeCoder:
+    return FakeCoder(fail_on=f"a{INGEST_BATCH_SIZE + 2}")
+
+
+def snapshot(path: Path, ids: Iterable[str]) -> list[Any]:
+    """Every stored article (without its ingest time) and its event rows, by id."""
+    with open_store(path, read_only=True) as store:
+        return [(store.get_article(i), store.article_events(i)) for i in ids]
+
+
+def test_two_workers_store_what_one_process_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = 2 * INGEST_BATCH_SIZE + 37
+    items: list[Article | InputProblem] = list(articles(n))
+    items.insert(5, problem("bad.txt", "empty"))
+    items.append(problem("x.bin", "binary"))
+    monkeypatch.setattr(communique.ingest, "read_paths", fake_reader(items))
+    runs = {}
+    for workers in (1, 2):
+        settings = Settings().with_(store_path=tmp_path / f"w{workers}.duckdb")
+        seen: list[tuple[int, int]] = []
+        report = run_ingest(
+            ["x"],
+            settings=settings,
+            workers=workers,
+            coder_factory=fake_coder,
+            on_progress=lambda a, e, seen=seen: seen.append((a, e)),
+        )
+        runs[workers] = (report, seen, snapshot(settings.store_path, (f"a{i}" for i in range(n))))
+    assert runs[1] == runs[2]
+    report, seen, stored = runs[2]
+    assert (report.articles_read, report.articles_added) == (n, n)
+    assert report.events_added == (n + 1) // 2  # the even ones
+    assert len(report.problems) == 2
+    # same transactions: one progress call per store batch of INGEST_BATCH_SIZE
+    assert [a for a, _ in seen] == [INGEST_BATCH_SIZE, 2 * INGEST_BATCH_SIZE, n]
+    assert all(article is not None for article, _ in stored)
+
+
+def test_two_workers_skip_what_is_stored(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(communique.ingest, "read_paths", fake_reader(list(articles(70))))
+    first = run_ingest(["x"], settings=settings, workers=2, coder_factory=fake_coder)
+    again = run_ingest(["x"], settings=settings, workers=2, coder_factory=fake_coder)
+    assert (first.articles_added, first.events_added) == (70, 35)
+    assert (again.articles_read, again.articles_added, again.articles_skipped) == (70, 0, 70)
+
+
+def test_worker_failure_keeps_earlier_batches(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        communique.ingest, "read_paths", fake_reader(list(articles(2 * INGEST_BATCH_SIZE)))
+    )
+    with pytest.raises(RuntimeError, match="coder crashed"):
+        run_ingest(["x"], settings=settings, workers=2, coder_factory=crashing_coder)
+    with open_store(settings.store_path, read_only=True) as store:
+        assert store.articles_count() == INGEST_BATCH_SIZE
+    report = run_ingest(["x"], settings=settings, workers=2, coder_factory=fake_coder)
+    assert (report.articles_added, report.articles_skipped) == (
+        INGEST_BATCH_SIZE,
+        INGEST_BATCH_SIZE,
+    )
+
+
+def test_a_coder_instance_is_not_shared_with_workers(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(communique.ingest, "read_paths", fake_reader(articles(1)))
+    with pytest.raises(SettingsError, match="coder_factory"):
+        run_ingest(["x"], settings=settings, workers=2, coder=FakeCoder())
+    with pytest.raises(SettingsError, match="at least 1"):
+        run_ingest(["x"], settings=settings, workers=0)
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_real_coder_two_workers_match_one_process(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[2] / "examples" / "dispatches"
+    inputs = sorted(p for p in examples.iterdir() if p.suffix in {".txt", ".jsonl"})
+    assert inputs
+    snaps = []
+    for workers in (1, 2):
+        settings = Settings().with_(store_path=tmp_path / f"w{workers}.duckdb", batch_size=2)
+        report = run_ingest(inputs, settings=settings, workers=workers)
+        with open_store(settings.store_path, read_only=True) as store:
+            ids = sorted({r["article_id"] for r in store.events(EventFilter())})
+        snaps.append((report, snapshot(settings.store_path, ids)))
+    assert snaps[0] == snaps[1]
+    assert snaps[0][0].events_added > 0

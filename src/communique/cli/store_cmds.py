@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -76,17 +77,54 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
     show_default=True,
     help="Language of the inputs; auto detects it per article.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: this machine; dask: a Dask cluster codes the partitions, this process "
+    "writes the store.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler address (tcp://host:8786); default: a local cluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Coding processes (local engine) or local-cluster workers (dask engine).",
+)
 def ingest(
-    paths: tuple[Path, ...], store: Path | None, published: datetime | None, lang: str
+    paths: tuple[Path, ...],
+    store: Path | None,
+    published: datetime | None,
+    lang: str,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
 ) -> None:
     """Read, code and store dispatches (files, folders or JSONL)."""
+    extra: dict[str, Any] = {"workers": workers} if workers > 1 else {}
+    runner: Callable[..., Any]
+    if engine == "dask":
+        from communique.engines import run_engine
+
+        runner = functools.partial(run_engine, "dask", scheduler=scheduler, workers=workers)
+        extra = {}
+    else:
+        runner = run_ingest
     with _progress() as on_progress:
-        report = run_ingest(
+        report = runner(
             list(paths),
             settings=_settings(store),
             published=published.date() if published else None,
             lang=None if lang == "auto" else lang,
             on_progress=on_progress,
+            **extra,
         )
     for warning in report.warnings:
         click.echo(warning_line(warning), err=True)
