@@ -97,6 +97,8 @@ class Arguments:
     # the nearest actor after the trigger, for when neither the parse nor the phrase's
     # nationality gives a target (used by the coder as a last resort)
     linear_targets: list[Mention]
+    # the subject is a bare pair number ("the two agreed", "les deux ont convenu")
+    pair_subject: bool = False
 
 
 def _predicate_heads(doc: ParsedDoc, cand: Candidate) -> set[int]:
@@ -261,6 +263,7 @@ def find_arguments(
         sources = [controller]
     source_pronoun = None
     relative_head = None
+    pair_subject = False
     if not sources:
         subj_tok = next(
             (c for c in kids.get(owner.i, ()) if c.dep in (_PASS_SUBJ if passive else _SUBJ)), None
@@ -277,6 +280,13 @@ def find_arguments(
                 source_pronoun = subj_tok
         elif subj_tok is None and owner.dep in ("acl", "acl:relcl") and owner.head != owner.i:
             relative_head = doc.tokens[owner.head]
+        elif (
+            subj_tok is not None
+            and subj_tok.pos == "NUM"
+            and fold(subj_tok.text) in g.pair_numbers
+            and not any(c.dep not in ("det", "punct") for c in kids.get(subj_tok.i, ()))
+        ):
+            pair_subject = True
     # targets by slot, in the order the trigger prefers
     if not passive or not targets:
         chosen: list[Mention] = []
@@ -334,7 +344,9 @@ def find_arguments(
             )
     sources = _with_coordinated(doc, sources, mentions, g)
     targets = _with_coordinated(doc, targets, [m for m in mentions if m not in sources], g)
-    return Arguments(sources, targets, source_pronoun, relative_head, conf, trace, linear)
+    return Arguments(
+        sources, targets, source_pronoun, relative_head, conf, trace, linear, pair_subject
+    )
 
 
 # Longest text between two coordinated actors: ", ainsi que la" is 14 characters. Checking

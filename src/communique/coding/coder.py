@@ -340,7 +340,9 @@ class DocumentCoder:
             )
             trace = list(args.trace) + list(modes.cues)
             sources = [r for m in args.sources for r in _expand(m)]
-            if args.sources and any(m.plural_parties for m in args.sources) and state.last_pair:
+            if state.last_pair and (
+                args.pair_subject or (args.sources and any(m.plural_parties for m in args.sources))
+            ):
                 sources = list(state.last_pair)
                 trace.append("'les parties' -> the two parties of the last meeting")
             if not sources:
@@ -380,7 +382,9 @@ class DocumentCoder:
                 if accused is not None:
                     targets = [accused]
                     trace.append(f"target: the actor the statement is about ('{accused.name}')")
-            both_sides = bool(args.sources) and any(m.plural_parties for m in args.sources)
+            both_sides = args.pair_subject or (
+                bool(args.sources) and any(m.plural_parties for m in args.sources)
+            )
             if both_sides and cand.spec.type in SYMMETRIC_TYPES and len(sources) >= 2:
                 # "the two sides discussed ...": the act is between them, whatever else the
                 # sentence names
