@@ -69,3 +69,33 @@ def assert_event(
     arrow = "->" if ordered else "<->"
     when = f" on {date}" if date else ""
     raise AssertionError(f"no {type_} {source} {arrow} {target}{when} among:\n{show(rows)}")
+
+
+def gap(reason: str) -> Any:
+    """A strict xfail documenting a coder gap; it fails (XPASS) once the gap is closed."""
+    import pytest
+
+    return pytest.mark.xfail(strict=True, reason=f"coder gap: {reason}")
+
+
+def case(text: str, *expected: Any, id: str, xfail: str | None = None) -> Any:
+    import pytest
+
+    marks = [gap(xfail)] if xfail else []
+    return pytest.param(text, *expected, id=id, marks=marks)
+
+
+def cached_runner(coder: Any, lang: str, default_published: Any) -> Code:
+    """``extract_text`` in ``lang`` with a cache per (text, publication date)."""
+    from communique.extract import extract_text
+
+    cache: dict[tuple[str, Any], list[Row]] = {}
+
+    def run(text: str, published: Any = default_published) -> list[Row]:
+        if (text, published) not in cache:
+            cache[(text, published)] = extract_text(
+                text, published=published, lang=lang, coder=coder
+            )
+        return cache[(text, published)]
+
+    return run

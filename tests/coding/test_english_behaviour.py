@@ -14,9 +14,17 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from behaviour_rows import Code, Row, assert_event, asserted, dyads, key, show
-
-from communique.extract import extract_text
+from behaviour_rows import (
+    Code,
+    assert_event,
+    asserted,
+    cached_runner,
+    case,
+    dyads,
+    gap,
+    key,
+    show,
+)
 
 pytestmark = pytest.mark.model
 
@@ -34,25 +42,7 @@ def coder() -> Any:
 
 @pytest.fixture(scope="module")
 def code(coder: Any) -> Code:
-    cache: dict[tuple[str, dt.date], list[Row]] = {}
-
-    def run(text: str, published: dt.date = PUBLISHED) -> list[Row]:
-        if (text, published) not in cache:
-            cache[(text, published)] = extract_text(
-                text, published=published, lang="en", coder=coder
-            )
-        return cache[(text, published)]
-
-    return run
-
-
-def gap(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"coder gap: {reason}")
-
-
-def case(text: str, *expected: Any, id: str, xfail: str | None = None) -> Any:
-    marks = [gap(xfail)] if xfail else []
-    return pytest.param(text, *expected, id=id, marks=marks)
+    return cached_runner(coder, "en", PUBLISHED)
 
 
 # --------------------------------------------------------------------------- one test per type
