@@ -18,6 +18,7 @@ import dask
 import duckdb
 import pytest
 from distributed import LocalCluster
+from engine_fakes import fake_events
 
 import communique.engines.dask as dask_engine
 import communique.engines.local as local_engine
@@ -26,7 +27,7 @@ from communique.engines.dask import DaskEngineError, run_ingest_dask
 from communique.engines.local import IngestReport, run_ingest
 from communique.errors import EmptyInputError, StoreError
 from communique.ingest import InputProblem
-from communique.model import ActorRef, Article, CodedArticle, DateRef, Event, TextSpan
+from communique.model import Article, CodedArticle
 from communique.pipeline import Coder
 from communique.settings import Settings
 
@@ -53,23 +54,7 @@ class FakeCoder:
                 os._exit(3)
             if a.id == self.fail_on:
                 raise RuntimeError(f"coder crashed on {a.id}")
-            events: tuple[Event, ...] = ()
-            if "rencontré" in a.text:
-                start = a.text.index("rencontré")
-                events = (
-                    Event(
-                        type="CONSULT",
-                        mode=None,
-                        sources=(ActorRef("Aliyev", "person", country="AZE"),),
-                        targets=(ActorRef("Kishida", "person", country="JPN"),),
-                        date=DateRef(a.published.isoformat() if a.published else None, "day"),
-                        evidence=TextSpan.of(a.text, 0, len(a.text)),
-                        trigger=TextSpan.of(a.text, start, start + len("rencontré")),
-                        rule="fake.consult",
-                        confidence=0.8,
-                    ),
-                )
-            yield CodedArticle(a, events)
+            yield CodedArticle(a, fake_events(a))
 
 
 class DriftingCoder(FakeCoder):
@@ -108,9 +93,11 @@ def fake_reader(items: list[Article | InputProblem]) -> Any:
 
 @pytest.fixture(scope="module", autouse=True)
 def fakes_pickle_by_value() -> Iterator[None]:
-    """Workers cannot import this test module: send FakeCoder's code with its instances."""
+    """Workers cannot import the test modules: send the fakes' code with their instances."""
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    cloudpickle.register_pickle_by_value(sys.modules["engine_fakes"])
     yield
+    cloudpickle.unregister_pickle_by_value(sys.modules["engine_fakes"])
     cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
 
 

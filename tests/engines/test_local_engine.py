@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_fakes import fake_events
 
 import communique.ingest
 from communique.engines.local import INGEST_BATCH_SIZE, IngestReport, run_ingest
 from communique.errors import EmptyInputError, SettingsError, StoreError
 from communique.ingest import InputProblem
-from communique.model import ActorRef, Article, CodedArticle, DateRef, Event, TextSpan
+from communique.model import Article, CodedArticle
 from communique.query import EventFilter
 from communique.settings import Settings
 from communique.store import open_store
@@ -37,23 +38,7 @@ class FakeCoder:
         for a in batch:
             if self.fail_on is not None and a.id == self.fail_on:
                 raise RuntimeError(f"coder crashed on {a.id}")
-            events: tuple[Event, ...] = ()
-            if "rencontré" in a.text:
-                start = a.text.index("rencontré")
-                events = (
-                    Event(
-                        type="CONSULT",
-                        mode=None,
-                        sources=(ActorRef("Aliyev", "person", country="AZE"),),
-                        targets=(ActorRef("Kishida", "person", country="JPN"),),
-                        date=DateRef(a.published.isoformat() if a.published else None, "day"),
-                        evidence=TextSpan.of(a.text, 0, len(a.text)),
-                        trigger=TextSpan.of(a.text, start, start + len("rencontré")),
-                        rule="fake.consult",
-                        confidence=0.8,
-                    ),
-                )
-            yield CodedArticle(a, events)
+            yield CodedArticle(a, fake_events(a))
 
 
 def articles(n: int, *, prefix: str = "a") -> list[Article]:
