@@ -45,8 +45,8 @@ def coder():  # type: ignore[no-untyped-def]
     return Coder(Settings())
 
 
-def _score(name: str, coder) -> float:  # type: ignore[no-untyped-def]
-    settings = Settings()
+def _score(name: str, coder, settings: Settings | None = None) -> float:  # type: ignore[no-untyped-def]
+    settings = settings or Settings()
     if name == "seeds":
         if not (SEEDS / "gold.jsonl").is_file():
             pytest.skip("../shared/seeds is not beside the repository")
@@ -71,6 +71,26 @@ def _score(name: str, coder) -> float:  # type: ignore[no-untyped-def]
 def test_f1_floor(name: str, coder) -> None:  # type: ignore[no-untyped-def]
     f1 = _score(name, coder)
     assert f1 >= FLOORS[name], f"{name}: F1 {f1:.3f} fell below its floor {FLOORS[name]}"
+
+
+# The fast path (Settings.fast_path: parse only sentences that may hold an event) may cost
+# at most one F1 point on any gold set against parsing everything (issue 5).
+FAST_PATH_MAX_LOSS = 0.01
+
+
+@pytest.fixture(scope="module")
+def full_parse_coder():  # type: ignore[no-untyped-def]
+    from communique.pipeline import Coder
+
+    return Coder(Settings(fast_path=False))
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_fast_path_costs_at_most_one_point(name: str, coder, full_parse_coder) -> None:  # type: ignore[no-untyped-def]
+    assert coder.settings.fast_path and not full_parse_coder.settings.fast_path
+    fast = _score(name, coder)
+    full = _score(name, full_parse_coder, Settings(fast_path=False))
+    assert fast >= full - FAST_PATH_MAX_LOSS, f"{name}: fast path F1 {fast:.3f}, full {full:.3f}"
 
 
 @pytest.fixture(scope="module")

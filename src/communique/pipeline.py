@@ -102,6 +102,7 @@ class _LangState:
     nlp: Any
     tools: Any
     coder: Any
+    selector: Any = None  # nlp.select.SentenceSelector, built on first use
 
 
 @dataclass
@@ -136,18 +137,31 @@ class Coder:
 
     def code(self, articles: Iterable[Article]) -> Iterator[CodedArticle]:
         """Code articles in order, parsing them in batches per language."""
-        from communique.nlp.pipeline import parse_many
-
         batch: list[Article] = []
         for article in articles:
             batch.append(article)
             if len(batch) >= self.settings.batch_size:
-                yield from self._code_batch(batch, parse_many)
+                yield from self._code_batch(batch)
                 batch = []
         if batch:
-            yield from self._code_batch(batch, parse_many)
+            yield from self._code_batch(batch)
 
-    def _code_batch(self, batch: list[Article], parse_many: Any) -> Iterator[CodedArticle]:
+    def _parse(self, state: _LangState, items: list[tuple[str, int, int]]) -> Iterator[Any]:
+        from communique.nlp.pipeline import parse_many, parse_runs
+
+        if not self.settings.fast_path:
+            return parse_many(state.nlp, items, self.settings.batch_size)
+        if state.selector is None:
+            from communique.nlp.select import SentenceSelector
+
+            state.selector = SentenceSelector(
+                state.nlp, state.tools.pack, state.tools.resolver.matcher
+            )
+        runs = [(text, state.selector.runs(text, a, b)) for text, a, b in items]
+        skip = () if self.settings.fast_path_ner else ("ner",)
+        return parse_runs(state.nlp, runs, self.settings.batch_size, disable=skip)
+
+    def _code_batch(self, batch: list[Article]) -> Iterator[CodedArticle]:
         by_lang: dict[str, list[int]] = {}
         for i, a in enumerate(batch):
             by_lang.setdefault(a.lang or self.settings.default_lang, []).append(i)
@@ -162,9 +176,7 @@ class Coder:
                 )
                 for i in idxs
             ]
-            for i, doc in zip(
-                idxs, parse_many(state.nlp, items, self.settings.batch_size), strict=True
-            ):
+            for i, doc in zip(idxs, self._parse(state, items), strict=True):
                 events, actors = state.coder.code(batch[i], doc)
                 results[i] = CodedArticle(batch[i], tuple(events), tuple(actors))
         for i in range(len(batch)):

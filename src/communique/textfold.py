@@ -35,9 +35,23 @@ def _fold_char(ch: str) -> str:
     return low
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+@lru_cache(maxsize=1)
+def _table() -> _FoldTable:
+    return _FoldTable()
+
+
 def fold(text: str) -> str:
     """Fold ``text`` for matching; the result has the same length as ``text``."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_table())
 
 
 def fold_key(text: str) -> str:

@@ -42,8 +42,18 @@ if TYPE_CHECKING:
     show_default=True,
 )
 @click.option("--details", is_flag=True, help="Also list every document's TP, FP and FN.")
+@click.option(
+    "--full-parse",
+    is_flag=True,
+    help="Parse every sentence (Settings.fast_path off), to measure the fast path.",
+)
 def evaluate(
-    gold_path: Path, texts_dir: Path | None, docs_path: Path | None, fmt: str, details: bool
+    gold_path: Path,
+    texts_dir: Path | None,
+    docs_path: Path | None,
+    fmt: str,
+    details: bool,
+    full_parse: bool,
 ) -> None:
     """Score the coder against a gold file (rules: CODING.md, "Scoring")."""
     if (texts_dir is None) == (docs_path is None):
@@ -52,7 +62,10 @@ def evaluate(
     from communique.settings import Settings
 
     report = evaluate_files(
-        gold_path, texts_dir=texts_dir, docs_path=docs_path, settings=Settings()
+        gold_path,
+        texts_dir=texts_dir,
+        docs_path=docs_path,
+        settings=Settings(fast_path=not full_parse),
     )
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(details=details), ensure_ascii=False, indent=2))

@@ -102,12 +102,22 @@ def to_view(doc: Any, text: str, offset: int, clear_labels: bool = False) -> Par
     """Convert a spaCy Doc parsed from ``text[offset:...]`` into a view with absolute offsets.
     ``clear_labels``: the parser speaks ClearNLP (English models); its parse is rewritten
     to the Universal Dependencies shape the coder reads (nlp/clear2ud.py)."""
+    toks, sents, ents = _view_parts(doc, offset, clear_labels, 0, 0)
+    return ParsedDoc(text=text, tokens=toks, sents=sents, ents=ents)
+
+
+def _view_parts(
+    doc: Any, offset: int, clear_labels: bool, tok_base: int, sent_base: int
+) -> tuple[tuple[Tok, ...], tuple[Sent, ...], tuple[Entity, ...]]:
+    """Tokens, sentences and entities of ``doc`` (parsed from the text at ``offset``),
+    numbered from ``tok_base`` and ``sent_base``: the pieces of one article's view."""
     toks = []
     sent_of = {}
     sents = []
-    for si, sent in enumerate(doc.sents):
+    b = tok_base
+    for si, sent in enumerate(doc.sents, start=sent_base):
         sents.append(
-            Sent(si, offset + sent.start_char, offset + sent.end_char, sent.start, sent.end)
+            Sent(si, offset + sent.start_char, offset + sent.end_char, b + sent.start, b + sent.end)
         )
         for i in range(sent.start, sent.end):
             sent_of[i] = si
@@ -120,26 +130,26 @@ def to_view(doc: Any, text: str, offset: int, clear_labels: bool = False) -> Par
     for t in doc:
         toks.append(
             Tok(
-                i=t.i,
+                i=b + t.i,
                 text=t.text,
                 lemma=t.lemma_.lower(),
                 pos=t.pos_,
                 dep=deps[t.i],
-                head=heads[t.i],
+                head=b + heads[t.i],
                 start=offset + t.idx,
                 end=offset + t.idx + len(t.text),
                 ent=t.ent_type_,
                 tense=_morph(t, "Tense"),
                 verb_form=_morph(t, "VerbForm"),
                 mood=_morph(t, "Mood"),
-                sent=sent_of.get(t.i, 0),
+                sent=sent_of.get(t.i, sent_base),
             )
         )
     ents = tuple(
-        Entity(e.label_, offset + e.start_char, offset + e.end_char, e.start, e.end)
+        Entity(e.label_, offset + e.start_char, offset + e.end_char, b + e.start, b + e.end)
         for e in doc.ents
     )
-    return ParsedDoc(text=text, tokens=tuple(toks), sents=tuple(sents), ents=ents)
+    return tuple(toks), tuple(sents), ents
 
 
 def parse_many(
@@ -151,6 +161,58 @@ def parse_many(
     clear = parser_uses_clear_labels(nlp)
     for (text, start, _end), doc in zip(items, nlp.pipe(texts, batch_size=batch_size), strict=True):
         yield to_view(doc, text, start, clear)
+
+
+def parse_runs(
+    nlp: Any,
+    items: Iterable[tuple[str, list[list[tuple[int, int]]]]],
+    batch_size: int,
+    disable: tuple[str, ...] = (),
+) -> Iterator[ParsedDoc]:
+    """The fast path's parse: for each (text, runs), parse only the runs of sentences
+    chosen by nlp/select.py and join them into one view of the whole text, holding just
+    those sentences (numbered in text order). A text with no runs gets an empty view.
+
+    Each run is parsed as one text whose sentences may not be split further: the parser
+    may still join two of them (an abbreviation the cheap splitter took for a full stop)
+    but never cuts one in two, as it may do with a sentence parsed out of its context
+    ("Réuni dimanche, le Conseil a exigé..."). ``disable`` names components to skip."""
+    items = list(items) if not isinstance(items, list) else items
+    clear = parser_uses_clear_labels(nlp)
+
+    def docs() -> Iterator[tuple[Any, tuple[int, int]]]:
+        for k, (text, runs) in enumerate(items):
+            for run in runs:
+                a = run[0][0]
+                yield _presplit(nlp.make_doc(text[a : run[-1][1]]), run, a), (k, a)
+
+    parts: list[list[tuple[Any, int]]] = [[] for _ in items]
+    skip = [name for name in disable if name in nlp.pipe_names]
+    for doc, (k, a) in nlp.pipe(docs(), batch_size=batch_size, as_tuples=True, disable=skip):
+        parts[k].append((doc, a))
+    for (text, _runs), parsed in zip(items, parts, strict=True):
+        toks: list[Tok] = []
+        sents: list[Sent] = []
+        ents: list[Entity] = []
+        for doc, a in parsed:
+            t, s, e = _view_parts(doc, a, clear, len(toks), len(sents))
+            toks.extend(t)
+            sents.extend(s)
+            ents.extend(e)
+        yield ParsedDoc(text=text, tokens=tuple(toks), sents=tuple(sents), ents=tuple(ents))
+
+
+def _presplit(doc: Any, sentences: list[tuple[int, int]], offset: int) -> Any:
+    """Forbid sentence starts inside each of ``sentences`` (absolute spans; ``doc`` holds
+    the text from ``offset``); their first tokens are left to the parser."""
+    k = 0
+    for tok in doc:
+        at = offset + tok.idx
+        while k < len(sentences) and at >= sentences[k][1]:
+            k += 1
+        if k < len(sentences) and sentences[k][0] < at and tok.i > 0:
+            tok.is_sent_start = False
+    return doc
 
 
 def parser_uses_clear_labels(nlp: Any) -> bool:

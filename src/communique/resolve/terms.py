@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from communique.nlp.view import ParsedDoc, Sent
@@ -60,6 +61,47 @@ class TermMatcher:
 
     def word_terms(self, word: str, kind: str) -> list[Any]:
         return [t for t in self.words.get(fold_key(word), ()) if t.kind == kind]
+
+    def kinds_in(self, text: str) -> set[str]:
+        """Kinds of the terms that occur in ``text`` at a word start (end boundaries
+        unchecked): a cheap, generous test for the fast path's sentence filter
+        (nlp/select.py). Runs on the text with whitespace collapsed, so that a term is a
+        plain ``startswith``, or one regular expression when it has an optional slot."""
+        folded = " ".join(fold(text).split())
+        kinds: set[str] = set()
+        quick = self._quick
+        for word in _WORD.finditer(folded):
+            entries = quick.get(word.group(0))
+            if entries is None:
+                continue
+            at = word.start()
+            for probe, kind in entries:
+                if kind not in kinds and (
+                    folded.startswith(probe, at)
+                    if isinstance(probe, str)
+                    else probe.match(folded, at) is not None
+                ):
+                    kinds.add(kind)
+        return kinds
+
+    @cached_property
+    def _quick(self) -> dict[str, list[tuple[str | re.Pattern[str], str]]]:
+        """The index for ``kinds_in``: a string per term, or a pattern where " ~ " stands
+        for one optional word."""
+        out: dict[str, list[tuple[str | re.Pattern[str], str]]] = {}
+        for first, entries in self._index.items():
+            probes: list[tuple[str | re.Pattern[str], str]] = []
+            for text, term in entries:
+                if " ~ " in text:
+                    before, after = text.split(" ~ ", 1)
+                    probe: str | re.Pattern[str] = re.compile(
+                        re.escape(before) + r" (?:[^\W_]+ )?" + re.escape(after)
+                    )
+                else:
+                    probe = text
+                probes.append((probe, term.kind))
+            out[first] = probes
+        return out
 
     def match(self, doc: ParsedDoc, sent: Sent) -> list[TermMatch]:
         toks = doc.sent_tokens(sent)
