@@ -10,8 +10,10 @@ cancels out):
 1. bare: each language's spaCy model as published, ``nlp.pipe`` over that language's texts
    (model load excluded); the baseline;
 2. the whole pipeline (read, normalise, parse, resolve, code) in this one process
-   (models loaded and warmed outside the timed region, as for the bare pass);
-3. the same in ``--workers`` spawned processes (``communique.engines.local.CodingPool``):
+   (models loaded and warmed outside the timed region, as for the bare pass), with the
+   fast path (``Settings.fast_path``: only sentences that may hold an event are parsed);
+2b. the same with the fast path off (every sentence parsed), unless ``--skip-full``;
+3. the fast pipeline in ``--workers`` spawned processes (``communique.engines.local.CodingPool``):
    timed with the pool started and warmed, and also end to end with its start-up.
 
 The ratio that matters is pipeline seconds / bare seconds. Peak memory is
@@ -83,7 +85,7 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     from communique.pipeline import Coder
     from communique.settings import Settings
 
-    settings = Settings()
+    settings = Settings(fast_path_ner_all=args.ner_all)
     # held for the three passes over the same texts (~3 kB a dispatch); ingest streams
     records = list(generate(args.n, args.seed))
     words = sum(len(r["text"].split()) for r in records)
@@ -147,6 +149,25 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     del coder
     gc.collect()
 
+    # 2b. the whole pipeline parsing every sentence
+    full: dict[str, Any] = {}
+    if not args.skip_full:
+        coder = Coder(settings.with_(fast_path=False))
+        list(coder.code(warm(2)))
+        t0 = time.perf_counter()
+        events_full = sum(len(c.events) for c in coder.code(articles()))
+        full_s = time.perf_counter() - t0
+        full = {
+            "pipeline_1_process_full_parse": {
+                **_rates(args.n, words, full_s),
+                "events": events_full,
+            },
+            "ratio_full_parse_to_bare": round(full_s / bare_s, 3),
+            "fast_path_speedup": round(full_s / pipe1_s, 2),
+        }
+        del coder
+        gc.collect()
+
     # 3. the same in worker processes
     t_start = time.perf_counter()
     with CodingPool(settings, args.workers, preload=langs) as pool:
@@ -177,6 +198,8 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
             "events": events_n,
             "peak_rss_mb_of_each_worker": peak_workers,
         },
+        **full,
+        "fast_path_ner_all": settings.fast_path_ner_all,
         "ratio_pipeline_1_to_bare": round(pipe1_s / bare_s, 3),
         f"ratio_pipeline_{args.workers}_to_bare": round(pipen_s / bare_s, 3),
         "speedup_workers": round(pipe1_s / pipen_s, 2),
@@ -210,13 +233,15 @@ def memory(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         write_jsonl(str(corpus), args.memory, args.seed)  # streamed from the generator
-        settings = Settings().with_(store_path=Path(tmp) / "bench.duckdb")
+        settings = Settings(fast_path_ner_all=args.ner_all).with_(
+            store_path=Path(tmp) / "bench.duckdb"
+        )
         t0 = time.perf_counter()
         report = run_ingest(
             [corpus], settings=settings, workers=args.workers, on_progress=on_progress
         )
         seconds = time.perf_counter() - t0
-        store_mb = settings.store_path.stat().st_size / 1e6
+        store_mb = Path(settings.store_path).stat().st_size / 1e6
     total = [s["driver_rss_mb"] + s["workers_rss_mb"] for s in samples]
     return {
         "dispatches": args.memory,
@@ -251,6 +276,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         default=None,
         help="memory mode: ingest N generated dispatches into a temporary store",
+    )
+    ap.add_argument("--skip-full", action="store_true", help="skip the pass with the fast path off")
+    ap.add_argument(
+        "--ner-all",
+        action="store_true",
+        help="fast path with the entity recogniser on every run (Settings.fast_path_ner_all)",
     )
     ap.add_argument("--out", type=Path, default=None, help="JSON result file")
     args = ap.parse_args(argv)

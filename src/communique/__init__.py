@@ -7,6 +7,8 @@ Top-level functions (nothing heavy is imported until one is used):
   import extract_text`` keeps working): the module is made callable.
 * ``communique.read_events(store, **filters)``: stored rows as a pandas (or polars)
   DataFrame.
+* ``communique.read_stories(store, **filters)``: stories (one event reported by several
+  dispatches, with its number of sources and evidence sentences) as a DataFrame.
 * ``communique.export_events(store, fmt, out, flt)``: `communique export` as a function.
 """
 
@@ -37,11 +39,13 @@ __all__ = [
     "export_events",
     "extract",
     "read_events",
+    "read_stories",
 ]
 
 # name -> module of the functions loaded on first use (module __getattr__, PEP 562)
 _LAZY = {
     "read_events": "communique.frames",
+    "read_stories": "communique.frames",
     "export_events": "communique.export",
 }
 

@@ -83,6 +83,13 @@ class StoreError(CommuniqueError):
     code = "C300"
 
 
+class StoreConnectionError(StoreError):
+    """A store's database server cannot be used: unreachable, credentials refused, no
+    such database. Messages name the URL with its password masked."""
+
+    code = "C302"
+
+
 class SettingsError(CommuniqueError):
     code = "C400"
 

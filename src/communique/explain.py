@@ -12,14 +12,14 @@ TRIGGER_OPEN, TRIGGER_CLOSE = "[[", "]]"
 
 
 def explain_event(store_path: Path | str, event_id: str) -> dict[str, Any]:
-    from communique.store import open_store
+    from communique.store import display_target, open_store
 
     with open_store(store_path, read_only=True) as store:
         found = store.get_event(event_id)
     if found is None:
         raise StoreError(
             f"no event {event_id!r} in the store",
-            where=str(store_path),
+            where=display_target(store_path),
             hint="list ids with `communique events --format jsonl`",
         )
     return found

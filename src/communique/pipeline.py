@@ -158,8 +158,14 @@ class Coder:
                 state.nlp, state.tools.pack, state.tools.resolver.matcher
             )
         runs = [(text, state.selector.runs(text, a, b)) for text, a, b in items]
-        skip = () if self.settings.fast_path_ner else ("ner",)
-        return parse_runs(state.nlp, runs, self.settings.batch_size, disable=skip)
+        return parse_runs(
+            state.nlp,
+            runs,
+            self.settings.batch_size,
+            needs_entities=None
+            if self.settings.fast_path_ner_all
+            else state.selector.needs_entities,
+        )
 
     def _code_batch(self, batch: list[Article]) -> Iterator[CodedArticle]:
         by_lang: dict[str, list[int]] = {}

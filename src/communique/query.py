@@ -538,34 +538,6 @@ def _and(where: str, clause: str) -> str:
     return f"{where} AND {clause}" if where else f"WHERE {clause}"
 
 
-def dyad_months_sql(a: str, b: str, flt: EventFilter) -> tuple[str, list[Any]]:
-    """Per month ("YYYY-MM" of the event date; rows dated to a year or undated are
-    grouped under month NULL), type and direction (a -> b true) of the rows between keys
-    ``a`` and ``b`` (either direction) that match ``flt`` (its dyad is replaced): the row
-    count, the sum of scores and the number of scored rows."""
-    where, params = where_sql(replace(flt, dyad=(a, b), limit=None, offset=0))
-    sql = (
-        'SELECT CASE WHEN length("date") >= 7 THEN substr("date", 1, 7) END AS month, '
-        '"type", source_key = ? AS forward, count(*), '
-        f"coalesce(sum({SCORE_SQL}), 0), count({SCORE_SQL}) "
-        f'FROM events {where} GROUP BY ALL ORDER BY month NULLS LAST, "type", forward'
-    )
-    return sql, [a, *params]
-
-
-def actor_counts_sql(flt: EventFilter) -> tuple[str, list[Any]]:
-    """Each actor key (not NULL, not "unknown") of the rows matching ``flt`` with the
-    number of rows it takes part in (as source, target or both), most active first."""
-    where, params = where_sql(replace(flt, limit=None, offset=0))
-    part = "SELECT {side}_key AS k, article_id, row_index FROM events {where}"
-    sql = (
-        f"SELECT k, count(*) AS n FROM ({part.format(side='source', where=where)} "
-        f"UNION {part.format(side='target', where=where)}) "
-        "WHERE k IS NOT NULL AND k <> ? GROUP BY k ORDER BY n DESC, k"
-    )
-    return sql, [*params, *params, UNKNOWN_KEY]
-
-
 def graph_edges_sql(flt: EventFilter) -> tuple[str, list[Any]]:
     """Undirected edges between actor keys (both known and different) of the rows
     matching ``flt``: (key a, key b with a < b, rows, rows a -> b, mean score)."""
@@ -581,17 +553,3 @@ def graph_edges_sql(flt: EventFilter) -> tuple[str, list[Any]]:
         f"avg({SCORE_SQL}) FROM events {where} GROUP BY ka, kb ORDER BY n DESC, ka, kb"
     )
     return sql, [*params, UNKNOWN_KEY, UNKNOWN_KEY]
-
-
-def map_points_sql(flt: EventFilter, max_ids: int) -> tuple[str, list[Any]]:
-    """Located rows matching ``flt`` grouped by place (name, country, lat, lon): the row
-    count, the mean score and the first ``max_ids`` event ids in ORDER_BY order."""
-    where, params = where_sql(replace(flt, limit=None, offset=0))
-    where = _and(where, "location_lat IS NOT NULL AND location_lon IS NOT NULL")
-    order = ORDER_BY[len("ORDER BY ") :]
-    sql = (
-        "SELECT location_name, location_country, location_lat, location_lon, count(*) AS n, "
-        f"avg({SCORE_SQL}), list(event_id ORDER BY {order})[1:?] "
-        f"FROM events {where} GROUP BY ALL ORDER BY n DESC, location_name"
-    )
-    return sql, [max_ids, *params]

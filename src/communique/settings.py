@@ -15,8 +15,10 @@ from communique.errors import SettingsError
 @dataclass(frozen=True)
 class Settings:
     # Where `ingest` and `events` read/write by default: a file in the working directory,
-    # so a first run needs no configuration.
-    store_path: Path = Path("communique.duckdb")
+    # so a first run needs no configuration. A DuckDB file path, or a PostgreSQL URL
+    # (postgresql://USER:PASSWORD@HOST:PORT/DATABASE) kept as a str: Path() would collapse
+    # its "//" (store.store_target converts user input).
+    store_path: Path | str = Path("communique.duckdb")
 
     # spaCy pipeline per language. French: md labels persons PER where sm says MISC
     # (measured on the seeds, ../shared/notes/DEPENDENCIES.md), and person names anchor most
@@ -132,10 +134,12 @@ class Settings:
     # dispatch. Measured on every gold set (README "Throughput"); off: parse everything.
     fast_path: bool = True
 
-    # Run the entity recogniser on the fast path's sentences. The coder reads it only for
-    # person names the knowledge base lacks; it is 35-45% of a parse. Measured on the
-    # gold sets (README "Throughput"): off costs English 0.4-0.5 F1 points, French none.
-    fast_path_ner: bool = True
+    # On the fast path, run the entity recogniser on every parsed run (True), or only on
+    # runs naming someone the knowledge base may not know (False: a proper noun found in
+    # no term, or a run of proper nouns that is not a term; nlp/select.py). The coder
+    # reads the recogniser only for person names the knowledge base lacks, and it is
+    # 35-45% of a parse. Measured (README "Throughput"): the same F1 on every gold set.
+    fast_path_ner_all: bool = False
 
     # Story-level view (stories.py): events of the same type, dyad and polarity reported
     # by different dispatches are one story when each is dated within this many days of

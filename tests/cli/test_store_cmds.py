@@ -184,9 +184,14 @@ class FakeCoder:
 def setup_ingest(monkeypatch: pytest.MonkeyPatch, items: list[Any]) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
+    first: list[str] = []
+
     def read_paths(paths: Any, **kwargs: Any) -> Iterator[Any]:
+        # engines read one file at a time: the items come from the first path given
         calls.append({"paths": [str(p) for p in paths], **kwargs})
-        yield from items
+        first[:] = first or [str(paths[0])]
+        if str(paths[0]) == first[0]:
+            yield from items
 
     monkeypatch.setattr(communique.ingest, "read_paths", read_paths)
     monkeypatch.setattr(store_cmds, "run_ingest", functools.partial(run_ingest, coder=FakeCoder()))
@@ -203,14 +208,14 @@ def test_ingest_success_exit_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     result = run("ingest", "a.txt", "b.jsonl", "--store", str(db), "--published", "2024-11-29")
     assert result.exit_code == 0, result.output
     assert "2 article(s) read: 2 added, 0 already stored, 2 event row(s) added" in result.stdout
-    assert calls[0]["paths"] == ["a.txt", "b.jsonl"]
+    assert [c["paths"] for c in calls] == [["a.txt"], ["b.jsonl"]]  # one file at a time
     assert calls[0]["published"] == date(2024, 11, 29)
     assert calls[0]["lang"] is None  # auto
     assert calls[0]["settings"].store_path == db
     again = run("ingest", "a.txt", "--store", str(db), "--lang", "fr")
     assert again.exit_code == 0
     assert "0 added, 2 already stored" in again.stdout
-    assert calls[1]["lang"] == "fr"
+    assert calls[2]["lang"] == "fr"
 
 
 def test_ingest_with_problems_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ engine."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import sys
@@ -18,10 +19,18 @@ import dask
 import duckdb
 import pytest
 from distributed import LocalCluster
-from engine_fakes import fake_events
+from engine_fakes import (
+    DISPATCHES,
+    articles,
+    fake_events,
+    republished,
+    seeing_coder,
+    tables,
+    write_files,
+)
 
 import communique.engines.dask as dask_engine
-import communique.engines.local as local_engine
+import communique.engines.driver as driver
 import communique.ingest
 from communique.engines.dask import DaskEngineError, run_ingest_dask
 from communique.engines.local import IngestReport, run_ingest
@@ -71,17 +80,6 @@ class DriftingCoder(FakeCoder):
     @coder_version.setter
     def coder_version(self, value: str) -> None:
         pass
-
-
-def articles(n: int, *, prefix: str = "a") -> list[Article]:
-    return [
-        Article(
-            id=f"{prefix}{i}",
-            text=f"Dépêche {i}: Aliyev a rencontré Kishida." if i % 2 == 0 else f"Rien {i}.",
-            published=date(2024, 11, 29),
-        )
-        for i in range(n)
-    ]
 
 
 def fake_reader(items: list[Article | InputProblem]) -> Any:
@@ -135,8 +133,7 @@ def test_same_report_rows_and_transactions_as_local(
     bad = InputProblem("empty.txt", EmptyInputError("the file is empty", where="empty.txt"))
     items: list[Article | InputProblem] = [*articles(7), bad, *articles(4, prefix="b")]
     monkeypatch.setattr(communique.ingest, "read_paths", fake_reader(items))
-    monkeypatch.setattr(local_engine, "INGEST_BATCH_SIZE", 5)  # transactions of 5 articles
-    monkeypatch.setattr(dask_engine, "INGEST_BATCH_SIZE", 5)
+    monkeypatch.setattr(driver, "INGEST_BATCH_SIZE", 5)  # transactions of 5 articles
     local = Settings().with_(store_path=tmp_path / "local.duckdb")
     distributed = Settings().with_(store_path=tmp_path / "dask.duckdb")
     seen_local: list[tuple[int, int]] = []
@@ -183,7 +180,7 @@ def test_coder_error_is_coded_and_earlier_partitions_stay(
 ) -> None:
     items = articles(10)
     monkeypatch.setattr(communique.ingest, "read_paths", fake_reader(list(items)))
-    monkeypatch.setattr(dask_engine, "INGEST_BATCH_SIZE", 4)
+    monkeypatch.setattr(driver, "INGEST_BATCH_SIZE", 4)
     with pytest.raises(DaskEngineError, match=r"\[C700\].*RuntimeError: coder crashed on a8"):
         run_ingest_dask(
             ["x"],
@@ -239,6 +236,82 @@ def test_own_local_cluster(settings: Settings, monkeypatch: pytest.MonkeyPatch) 
         ["x"], settings=settings, coder=FakeCoder(), workers=2, partition_size=2
     )
     assert report == IngestReport(6, 6, 0, 3)
+
+
+def test_same_store_as_local_with_copies_and_stamps(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Local (1 and 2 workers) and Dask store the same articles, events, near-duplicate
+    links (in a batch, across batches and batches in flight), signatures and stamps."""
+    monkeypatch.setattr(driver, "INGEST_BATCH_SIZE", 3)
+    d = DISPATCHES
+    folder = write_files(
+        tmp_path / "in",
+        {
+            "a.txt": d[0],
+            "b.jsonl": [d[1], republished(d[0]), d[2], d[3]],
+            "c.txt": republished(d[2]),
+            "d/e.jsonl": [d[4], d[1], republished(d[4]), d[5]],
+            "d/f.txt": d[6],
+            "d/g.txt": d[0],  # a.txt again (same id): skipped
+            "g.txt": "",  # a problem: never stamped
+            "h.txt": republished(d[6]),
+        },
+    )
+    runs: dict[str, Any] = {}
+    engines = {
+        "local-1": lambda s: run_ingest([folder], settings=s, coder=FakeCoder()),
+        "local-2": lambda s: run_ingest(
+            [folder], settings=s, workers=2, coder_factory=seeing_coder
+        ),
+        "dask": lambda s: run_ingest_dask(
+            [folder], settings=s, coder=FakeCoder(), scheduler=scheduler, partition_size=1
+        ),
+    }
+
+    def comparable(report: IngestReport) -> tuple[Any, ...]:  # errors compare by identity
+        problems = [(p.where, str(p.error)) for p in report.problems]
+        return (dataclasses.replace(report, problems=[]), problems)
+
+    for name, run in engines.items():
+        settings = Settings().with_(store_path=tmp_path / f"{name}.duckdb")
+        report = run(settings)
+        again = run(settings)  # nothing changed: nothing read
+        runs[name] = (comparable(report), comparable(again), tables(settings.store_path))
+    for name in ("local-2", "dask"):
+        for first, other in zip(runs["local-1"], runs[name], strict=True):
+            assert first == other, name
+    (report, problems), again, stored = runs["dask"]
+    # b-1, c, e-1 (b-0's text under another id), e-2 and h are copies
+    assert (report.articles_read, report.articles_added, report.duplicates) == (13, 7, 5)
+    assert (report.articles_skipped, report.events_added, len(problems)) == (1, 4, 1)
+    assert (again[0].articles_read, again[0].files_unchanged, len(again[1])) == (0, 7, 1)
+    assert len(stored["duplicates"]) == 5 and len(stored["input_files"]) == 7
+
+
+def test_a_crash_stamps_only_files_stored_whole(
+    scheduler: str, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(driver, "INGEST_BATCH_SIZE", 2)
+    d = DISPATCHES
+    folder = write_files(
+        tmp_path / "in", {"a.txt": d[0], "b.jsonl": [d[1], d[2]], "c.jsonl": [d[3]], "d.txt": d[4]}
+    )
+    with pytest.raises(DaskEngineError, match="coder crashed on c-0"):
+        run_ingest_dask(
+            [folder],
+            settings=settings,
+            coder=FakeCoder(fail_on="c-0"),
+            scheduler=scheduler,
+            partition_size=1,
+        )
+    stamped = "SELECT path FROM input_files"
+    assert table(settings.store_path, stamped) == [(str(folder / "a.txt"),)]  # not b.jsonl
+    assert table(settings.store_path, "SELECT count(*) FROM articles") == [(2,)]
+    report = run_ingest_dask([folder], settings=settings, coder=FakeCoder(), scheduler=scheduler)
+    assert (report.articles_read, report.articles_added, report.files_unchanged) == (4, 3, 1)
+    assert table(settings.store_path, "SELECT count(*) FROM articles") == [(5,)]
+    assert len(table(settings.store_path, stamped)) == 4
 
 
 @pytest.mark.model

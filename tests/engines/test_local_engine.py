@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_fakes import fake_events
+from engine_fakes import articles, fake_events
 
 import communique.ingest
 from communique.engines.local import INGEST_BATCH_SIZE, IngestReport, run_ingest
@@ -39,17 +39,6 @@ class FakeCoder:
             if self.fail_on is not None and a.id == self.fail_on:
                 raise RuntimeError(f"coder crashed on {a.id}")
             yield CodedArticle(a, fake_events(a))
-
-
-def articles(n: int, *, prefix: str = "a") -> list[Article]:
-    return [
-        Article(
-            id=f"{prefix}{i}",
-            text=f"Dépêche {i}: Aliyev a rencontré Kishida." if i % 2 == 0 else f"Rien {i}.",
-            published=date(2024, 11, 29),
-        )
-        for i in range(n)
-    ]
 
 
 def fake_reader(
@@ -91,7 +80,8 @@ def test_report_counts_articles_events_and_problems(
         events_added=3,  # a0, a2, b0
         problems=problems,
     )
-    assert calls == [{"paths": ["in.jsonl"], "published": date(2024, 1, 2), "lang": "fr"}]
+    # read file by file (here the one path given)
+    assert calls == [{"paths": [Path("in.jsonl")], "published": date(2024, 1, 2), "lang": "fr"}]
     with open_store(settings.store_path, read_only=True) as store:
         assert store.articles_count() == 5
         assert {r["article_id"] for r in store.events(EventFilter())} == {"a0", "a2", "b0"}

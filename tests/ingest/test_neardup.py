@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from communique.errors import SettingsError
 from communique.ingest import article_from_text
 from communique.ingest.neardup import (
+    InFlight,
     MinHasher,
     Selection,
     backfill_signatures,
@@ -422,3 +423,40 @@ def test_backfill_signs_stored_articles_once() -> None:
     assert backfill_signatures(index, SETTINGS, hasher=HASHER) == 0
     result = select([make("copy", FR_COPY)], index)
     assert [(d.duplicate_id, d.original_id) for d in result.duplicates] == [("copy", "orig")]
+
+
+# -- batches in flight (selected, not written yet) ---------------------------------------
+
+
+def test_selection_with_batches_in_flight_is_the_one_of_batches_written_in_turn() -> None:
+    """An engine selects batch 2 before batch 1 is written: holding batch 1 in flight gives
+    what storing it would have given."""
+    first = [make("orig", EN_ORIGINAL), make("fr", FR_ORIGINAL)]
+    second = [make("copy", EN_COPY), make("orig", EN_ORIGINAL), make("new", FR_OTHER)]
+    written = FakeIndex()
+    written.store(select(first, written))
+    expected = select(second, written)
+
+    index, flight = FakeIndex(), InFlight()
+    flight.hold(select(first, index))
+    result = select_new(
+        second, index, settings=SETTINGS, coder_version=V1, hasher=HASHER, in_flight=flight
+    )
+    assert result == expected
+    assert [(d.duplicate_id, d.original_id) for d in result.duplicates] == [("copy", "orig")]
+    assert result.skipped == ["orig"] and [a.id for a in result.to_code] == ["new"]
+
+
+def test_in_flight_index_forgets_what_is_written() -> None:
+    selection = select([make("orig", EN_ORIGINAL), make("copy", EN_COPY)], FakeIndex())
+    keys = list(selection.signatures[0].band_keys)
+    flight = InFlight()
+    flight.hold(selection)
+    assert "orig" in flight and "copy" in flight and len(flight) == 2
+    assert {aid for _, aid in flight.band_matches(keys)} == {"orig"}  # only coded ones
+    assert set(flight.signatures_of(["orig", "copy", "x"], HASHER.scheme)) == {"orig"}
+    assert flight.signatures_of(["orig"], "another-scheme") == {}
+    flight.release(selection)
+    assert "orig" not in flight and len(flight) == 0
+    assert flight.band_matches(keys) == []
+    assert flight.signatures_of(["orig"], HASHER.scheme) == {}

@@ -180,3 +180,48 @@ def test_parse_runs_gives_an_empty_view_when_nothing_is_chosen() -> None:
     nlp, _ = _french()
     (doc,) = parse_runs(nlp, [("Rien à signaler.", [])], 8)
     assert doc.tokens == () and doc.sents == () and doc.ents == ()
+
+
+class _Tok:
+    def __init__(self, text: str, pos: str) -> None:
+        self.text, self.pos_ = text, pos
+
+
+def _tagged(*pairs: tuple[str, str]) -> list[_Tok]:
+    return [_Tok(text, pos) for text, pos in pairs]
+
+
+def test_entities_are_needed_only_for_names_the_knowledge_base_may_not_know() -> None:
+    sel = _selector()
+    known_person = _tagged(("Ingrid", "PROPN"), ("Solberg", "PROPN"), ("a", "AUX"))
+    known_country = _tagged(("la", "DET"), ("Norvège", "PROPN"))
+    unknown_word = _tagged(("Kjetil", "PROPN"), ("a", "AUX"), ("parlé", "VERB"))
+    # both words occur in terms, but together they are no term: an unknown person
+    unknown_pair = _tagged(("Solberg", "PROPN"), ("Chili", "PROPN"))
+    nothing = _tagged(("il", "PRON"), ("a", "AUX"), ("parlé", "VERB"))
+    assert not sel.needs_entities(known_person)
+    assert not sel.needs_entities(known_country)
+    assert sel.needs_entities(unknown_word)
+    assert sel.needs_entities(unknown_pair)
+    assert not sel.needs_entities(nothing)
+
+
+@pytest.mark.model
+def test_parse_runs_runs_the_recogniser_only_where_asked() -> None:
+    from communique.nlp.pipeline import parse_runs
+
+    nlp, selector = _french()
+    first, second = "Ingrid Solberg a rencontré le Chili.", "Kjetil Brennan a rencontré le Chili."
+    text = f"{first}\nLe temps était doux.\n{second}"
+    runs = selector.runs(text, 0, len(text))
+    asked: list[str] = []
+
+    def only_second(doc: Any) -> bool:
+        asked.append(doc.text)
+        return doc.text.startswith("Kjetil")
+
+    (doc,) = parse_runs(nlp, [(text, runs)], 8, needs_entities=only_second)
+    assert asked == [first, second]
+    assert [text[e.start : e.end] for e in doc.ents if e.label == "PER"] == ["Kjetil Brennan"]
+    (full,) = parse_runs(nlp, [(text, runs)], 8)
+    assert "Ingrid Solberg" in [text[e.start : e.end] for e in full.ents]

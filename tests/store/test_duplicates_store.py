@@ -1,6 +1,6 @@
-"""Migration 0002 (signatures, duplicate links, input stamps) on the DuckDB store: fresh
-and version-1 stores, round trips, atomicity with the batch write, and select_new on a real
-store across reopenings."""
+"""Migration 0002 (signatures, duplicate links, input stamps) on every store backend
+(``target``: DuckDB, PostgreSQL): fresh and version-1 stores, round trips, atomicity with
+the batch write, and select_new on a real store across reopenings."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 from store_builders import article, baku_visit, quiet, sample_batch, tokyo_reply
+from store_raw import backend_module, columns, is_postgres, tables
 
-import communique.store.duckdb as duckdb_store
 from communique.errors import StoreError
 from communique.ingest.neardup import MinHasher, backfill_signatures, select_new
 from communique.model import CodedArticle
@@ -43,28 +42,20 @@ BODY = (
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "store.duckdb"
+def db(target: Path | str) -> Path | str:
+    return target
 
 
 @pytest.fixture
-def v1_store(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def v1_store(db: Path | str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path | str]:
     """A store written by the version-1 code (only migration 0001), holding sample_batch()."""
-    first = load_migrations("duckdb")[:1]
+    first = load_migrations("postgres" if is_postgres(db) else "duckdb")[:1]
     with monkeypatch.context() as patch:
-        patch.setattr(duckdb_store, "load_migrations", lambda dialect: first)
+        patch.setattr(backend_module(db), "load_migrations", lambda dialect: first)
         with open_store(db) as store:
             assert store.schema_version() == 1
             store.write(sample_batch(), V1)
     yield db
-
-
-def tables(db: Path) -> set[str]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    finally:
-        con.close()
 
 
 def coded(aid: str, text: str) -> CodedArticle:
@@ -96,24 +87,14 @@ def link(dup: str, original: str, score: float = 0.9) -> DuplicateLink:
 # -- migrating ---------------------------------------------------------------------------
 
 
-def test_fresh_store_has_the_new_tables(db: Path) -> None:
+def test_fresh_store_has_the_new_tables(db: Path | str) -> None:
     with open_store(db) as store:
         assert store.schema_version() == 2
     assert tables(db) >= NEW_TABLES
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        cols = {
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = 'duplicates'"
-            ).fetchall()
-        }
-    finally:
-        con.close()
-    assert cols == set(DUPLICATE_COLUMNS)
+    assert columns(db, "duplicates") == set(DUPLICATE_COLUMNS)
 
 
-def test_version_1_store_migrates_and_keeps_its_rows(v1_store: Path) -> None:
+def test_version_1_store_migrates_and_keeps_its_rows(v1_store: Path | str) -> None:
     assert not NEW_TABLES & tables(v1_store)
     with pytest.raises(StoreError, match="needs upgrading"):
         open_store(v1_store, read_only=True)
@@ -131,7 +112,7 @@ def test_version_1_store_migrates_and_keeps_its_rows(v1_store: Path) -> None:
         assert store.schema_version() == 2
 
 
-def test_migrated_store_is_backfilled_once_then_finds_copies(v1_store: Path) -> None:
+def test_migrated_store_is_backfilled_once_then_finds_copies(v1_store: Path | str) -> None:
     with open_store(v1_store) as store:
         store.write([coded("a-visit", f"Coopération\n\nBAKOU, 29 nov. - {BODY}")], V1)
     # the article above was written without a signature, like the v1 ones
@@ -147,7 +128,7 @@ def test_migrated_store_is_backfilled_once_then_finds_copies(v1_store: Path) -> 
 # -- round trips -------------------------------------------------------------------------
 
 
-def test_signatures_and_links_round_trip(db: Path) -> None:
+def test_signatures_and_links_round_trip(db: Path | str) -> None:
     batch = [coded("orig", BODY), baku_visit()]
     sigs = [signature("orig", BODY), signature("a-baku", batch[1].article.text)]
     links = [link("copy-2", "orig", 0.85), link("copy-1", "orig"), link("copy-3", "a-baku")]
@@ -168,7 +149,7 @@ def test_signatures_and_links_round_trip(db: Path) -> None:
         assert store.duplicate_links() == [links[2], links[1], links[0]]
 
 
-def test_a_link_keeps_its_first_original_and_signatures_are_replaced(db: Path) -> None:
+def test_a_link_keeps_its_first_original_and_signatures_are_replaced(db: Path | str) -> None:
     with open_store(db) as store:
         store.write([coded("orig", BODY)], V1, signatures=[signature("orig", BODY)])
         store.write([], V1, duplicates=[link("copy", "orig", 0.9)])
@@ -183,7 +164,7 @@ def test_a_link_keeps_its_first_original_and_signatures_are_replaced(db: Path) -
         assert store.band_matches(list(signature("orig", BODY).band_keys)) == []
 
 
-def test_a_link_to_an_unknown_article_rolls_the_whole_batch_back(db: Path) -> None:
+def test_a_link_to_an_unknown_article_rolls_the_whole_batch_back(db: Path | str) -> None:
     with open_store(db) as store:
         with pytest.raises(StoreError, match="neither in the batch nor stored") as info:
             store.write(
@@ -202,7 +183,7 @@ def test_a_link_to_an_unknown_article_rolls_the_whole_batch_back(db: Path) -> No
         store.write([], V1, signatures=[signature("ghost", BODY)])
 
 
-def test_write_without_the_new_arguments_is_unchanged(db: Path) -> None:
+def test_write_without_the_new_arguments_is_unchanged(db: Path | str) -> None:
     with open_store(db) as store:
         first = store.write(sample_batch(), V1)
         again = store.write(sample_batch(), V1)
@@ -212,7 +193,7 @@ def test_write_without_the_new_arguments_is_unchanged(db: Path) -> None:
     assert (empty.articles_added, empty.articles_skipped, empty.events_added) == (0, 0, 0)
 
 
-def test_input_stamps_round_trip_and_follow_the_coder_version(db: Path) -> None:
+def test_input_stamps_round_trip_and_follow_the_coder_version(db: Path | str) -> None:
     stamps = [InputStamp("/in/a.txt", 120, 1_700_000_000_123_456_789), InputStamp("/in/b", 0, 5)]
     with open_store(db) as store:
         store.write([quiet()], V1, inputs=stamps)
@@ -228,7 +209,7 @@ def test_input_stamps_round_trip_and_follow_the_coder_version(db: Path) -> None:
 # -- select_new on the real store --------------------------------------------------------
 
 
-def test_copies_are_found_after_reopening_the_store(db: Path) -> None:
+def test_copies_are_found_after_reopening_the_store(db: Path | str) -> None:
     original = article("orig", f"Titre\n\n{BODY}")
     copy = article("copy", f"Autre titre\n\n{BODY.replace('vendredi', 'vendredi 29 novembre')}")
     other = baku_visit().article

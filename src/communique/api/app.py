@@ -43,7 +43,9 @@ def create_app(
     ``/api/basemap``.
     """
     settings = settings or Settings()
-    path = Path(store_path) if store_path is not None else settings.store_path
+    from communique.store import store_target
+
+    path = store_target(store_path) if store_path is not None else settings.store_path
     app = FastAPI(
         title="communique",
         version=__version__,

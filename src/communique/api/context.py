@@ -19,7 +19,7 @@ from communique.settings import Settings
 
 if TYPE_CHECKING:
     from communique.api.names import KeyDirectory
-    from communique.store.duckdb import DuckDBStore
+    from communique.store.sql import SqlStore
 
 # DuckDB lets one process write a file and no other process open it meanwhile: while an
 # ingest holds the store, a request waits this long for the lock to go (an ingest that
@@ -36,17 +36,17 @@ def _is_lock_error(exc: StoreError) -> bool:
 
 @dataclass
 class ApiContext:
-    store_path: Path
+    store_path: Path | str
     settings: Settings
     busy_wait: float = STORE_BUSY_WAIT_SECONDS
     _names: KeyDirectory | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
-    def store(self) -> Iterator[DuckDBStore]:
+    def store(self) -> Iterator[SqlStore]:
         """The store opened read-only for one request, closed afterwards. Raises
         ``StoreError`` (no store, not a store, needs upgrading) or ``StoreBusyError``."""
-        from communique.store import open_store
+        from communique.store import display_target, open_store
 
         deadline = time.monotonic() + self.busy_wait
         while True:
@@ -59,7 +59,7 @@ class ApiContext:
                 if time.monotonic() >= deadline:
                     raise StoreBusyError(
                         "the store is being written (an ingest holds it) and cannot be read now",
-                        where=str(self.store_path),
+                        where=display_target(self.store_path),
                         hint="retry when the ingest is done (DuckDB allows no reader beside a "
                         "writer in another process)",
                     ) from exc

@@ -22,6 +22,8 @@ from communique.api.schemas import (
     EventsPage,
     GraphResponse,
     MapResponse,
+    StoriesPage,
+    StoryResponse,
 )
 from communique.query import (
     MAX_ARTICLE_ID_CHARS,
@@ -32,6 +34,7 @@ from communique.query import (
     RowPosition,
     parse_bound,
 )
+from communique.stories import StoryPosition, get_story, story_page
 
 # Rows per page of /api/events: 50 fills a screen of the UI's list; 500 keeps one answer
 # under about a megabyte (a row is 1-2 kB of JSON).
@@ -47,6 +50,8 @@ MAX_ACTOR_QUERY_CHARS = 100
 MAP_MAX_EVENT_IDS = 50
 # Longest event id accepted (ids are "e" + 20 hex digits; leave room for other schemes).
 MAX_EVENT_ID_CHARS = 128
+# Longest story id accepted: "s", 8 hex digits, "-" and an event id.
+MAX_STORY_ID_CHARS = MAX_EVENT_ID_CHARS + 10
 
 _WHERE = "communique/api"
 
@@ -204,6 +209,103 @@ def get_event(
             hint="take event ids from /api/events",
         )
     return {"event": found, "explain": render_explanation(found).splitlines()}
+
+
+# -- stories ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/stories",
+    response_model=StoriesPage,
+    responses=_ERRORS,
+    summary="Stories: events reported by one or more dispatches, filtered and paged",
+    tags=["stories"],
+)
+def list_stories(
+    request: Request,
+    country: Country = None,
+    dyad: Annotated[
+        str | None,
+        Query(description="Two actor keys, either order: A-B.", examples=["AZE-JPN"]),
+    ] = None,
+    type: TypeParam = None,
+    since: Since = None,
+    until: Until = None,
+    article_id: Annotated[
+        str | None,
+        Query(
+            description="Stories with a mention in this article.",
+            max_length=MAX_ARTICLE_ID_CHARS,
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            description="Text one of the evidence sentences contains (case-insensitive).",
+            examples=["Bakou"],
+            max_length=MAX_TEXT_QUERY_CHARS,
+        ),
+    ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Stories per page.")
+    ] = DEFAULT_PAGE_SIZE,
+    cursor: Annotated[
+        str | None,
+        Query(description="next_cursor of the previous page.", max_length=MAX_CURSOR_CHARS),
+    ] = None,
+) -> dict[str, Any]:
+    """Stories by first date, then id; follow ``next_cursor`` for the next page. Filters
+    select whole stories: since/until keep those whose period overlaps them. Mentions are
+    grouped within the ``story_window_days`` setting."""
+    ctx = _context(request)
+    flt = _filter(
+        ctx,
+        country=country,
+        dyad=dyad,
+        type=type,
+        since=since,
+        until=until,
+        article_id=article_id,
+    )
+    after = StoryPosition.decode(cursor) if cursor else None
+    with ctx.store() as store:
+        stories, last = story_page(
+            store,
+            flt,
+            window_days=ctx.settings.story_window_days,
+            text=q or None,
+            after=after,
+            limit=limit,
+        )
+    return {
+        "stories": [s.to_dict() for s in stories],
+        "next_cursor": None if last is None else last.encode(),
+    }
+
+
+@router.get(
+    "/stories/{story_id}",
+    response_model=StoryResponse,
+    responses=_NOT_FOUND,
+    summary="One story with its evidence sentences",
+    tags=["stories"],
+)
+def get_one_story(
+    request: Request,
+    story_id: Annotated[str, PathParam(max_length=MAX_STORY_ID_CHARS)],
+) -> dict[str, Any]:
+    """The story and every mention's evidence, by date."""
+    ctx = _context(request)
+    with ctx.store() as store:
+        found = get_story(store, story_id, window_days=ctx.settings.story_window_days)
+    if found is None:
+        raise NotFoundError(
+            f"no story {story_id!r} in the store",
+            where=_WHERE,
+            hint="take story ids from /api/stories; an id changes when an earlier report "
+            "joins the story or the story window setting changes",
+        )
+    return {"story": found.to_dict()}
 
 
 # -- actors, dyads, graph, map --------------------------------------------------------------

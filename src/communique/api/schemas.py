@@ -163,6 +163,127 @@ class EventsPage(BaseModel):
     next_cursor: str | None = None
 
 
+_STORY_EVIDENCE = [
+    {
+        "event_id": "e3f1c2a9b8d7e6f5a4b3c",
+        "mention_id": "m0a1b2c3d4e5f6a7b8c9d",
+        "article_id": "ba2d6775b7985a1c",
+        "outlet": "AZERTAC",
+        "date": "2024-11-29",
+        "day": "2024-11-29",
+        "text": _EVIDENCE["text"],
+        "start": 29,
+        "end": 98,
+    },
+    {
+        "event_id": "e9a8b7c6d5e4f3a2b1c0d",
+        "mention_id": "m1b2c3d4e5f6a7b8c9d0e",
+        "article_id": "c41f0e2a9d3b7765",
+        "outlet": "Kyodo",
+        "date": "2024-11-29",
+        "day": "2024-11-29",
+        "text": "Japan's envoy Masaki Ishikawa held talks in Baku with Elnour Mammadov.",
+        "start": 0,
+        "end": 71,
+    },
+]
+_STORY: dict[str, Any] = {
+    "story_id": "s5d41402a-e3f1c2a9b8d7e6f5a4b3c",
+    "type": "CONSULT",
+    "mode": "visit",
+    "cameo": "042",
+    "source": _JPN,
+    "target": _AZE,
+    "source_key": "JPN",
+    "target_key": "AZE",
+    "directed": False,
+    "date_first": "2024-11-29",
+    "date_last": "2024-11-29",
+    "location": _ROW["location"],
+    "negated": False,
+    "future": False,
+    "hypothetical": False,
+    "contexts": ["diplomatic"],
+    "quad": 1,
+    "intensity": 1.0,
+    "n_mentions": 2,
+    "n_articles": 2,
+    "n_outlets": 2,
+    "outlets": ["AZERTAC", "Kyodo"],
+    "confidence": 0.9,
+    "coder_version": "0.1.0+abc123",
+    "evidence": _STORY_EVIDENCE,
+}
+
+
+class StoryEvidence(BaseModel):
+    """One mention of a story: its row, dispatch and sentence
+    (``article.text[start:end] == text``)."""
+
+    event_id: str = Field(description="The mention's first row (see /api/events/{id}).")
+    mention_id: str
+    article_id: str
+    outlet: str | None = Field(default=None, description="The article's source (outlet).")
+    date: str | None = Field(default=None, description="The row's own date.")
+    day: str | None = Field(
+        default=None,
+        description="The day the mention counts for in the story's chain: its date, or the "
+        "publication day when its date is coarser or missing.",
+    )
+    text: str
+    start: int
+    end: int
+
+
+class Story(BaseModel):
+    """One event as reported by one or more dispatches (README, Stories): rows of the same
+    type, actor keys (unordered for CONSULT, AGREE, COOPERATE and joint rows) and polarity,
+    chained day by day within the story window."""
+
+    model_config = _examples(_STORY)
+    story_id: str = Field(description="Stable id: key digest + the first mention's event id.")
+    type: str
+    mode: str | None = Field(default=None, description="Most frequent non-null mode.")
+    cameo: str | None = None
+    source: Actor | None = Field(default=None, description="Most frequent source actor.")
+    target: Actor | None = Field(default=None, description="Most frequent target actor.")
+    source_key: str | None = None
+    target_key: str | None = None
+    directed: bool = Field(description="False when the pair is unordered.")
+    date_first: str | None = None
+    date_last: str | None = None
+    location: Location | None = None
+    negated: bool
+    future: bool
+    hypothetical: bool
+    contexts: list[str]
+    quad: int | None = None
+    intensity: float | None = None
+    n_mentions: int = Field(description="Mentions (sentences) reporting the event.")
+    n_articles: int = Field(description="Distinct dispatches: the number of sources.")
+    n_outlets: int = Field(
+        description="Distinct outlets named by the dispatches, plus one per dispatch naming none."
+    )
+    outlets: list[str]
+    confidence: float = Field(description="The highest confidence of the mentions.")
+    coder_version: str
+    evidence: list[StoryEvidence] = Field(description="One entry per mention, by date.")
+
+
+class StoriesPage(BaseModel):
+    """A page of stories by first date, then id. ``next_cursor`` is an opaque token for
+    the next page, null on the last one."""
+
+    model_config = _examples({"stories": [_STORY], "next_cursor": "WyJzMSIsIjIwMjQtMTEt..."})
+    stories: list[Story]
+    next_cursor: str | None = None
+
+
+class StoryResponse(BaseModel):
+    model_config = _examples({"story": _STORY})
+    story: Story
+
+
 class Trigger(BaseModel):
     """The trigger words; ``article.text[start:end] == text``."""
 

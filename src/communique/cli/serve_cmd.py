@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from communique.settings import Settings
@@ -13,9 +11,10 @@ from communique.settings import Settings
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     default=None,
-    help="DuckDB store (default: Settings().store_path). Opened read-only.",
+    help="DuckDB store file or postgresql://USER:PASSWORD@HOST/DB URL "
+    "(default: Settings().store_path). Opened read-only.",
 )
 @click.option(
     "--host",
@@ -24,14 +23,18 @@ from communique.settings import Settings
     help="Address to listen on; the default answers this machine only.",
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve(store_path: Path | None, host: str, port: int) -> None:
+def serve(store_path: str | None, host: str, port: int) -> None:
     """Serve the HTTP API (/api) and the web UI (/) over a store."""
     import uvicorn
 
     from communique.api import check_store, create_app
+    from communique.store import display_target, store_target
 
     settings = Settings()
-    path = store_path or settings.store_path
+    if store_path:  # a URL stays a str: Path would collapse its "//"
+        settings = settings.with_(store_path=store_target(store_path))
+    path = settings.store_path
     check_store(path)
-    click.echo(f"serving {path} at http://{host}:{port}/ (API: /api, schema: /api/openapi.json)")
-    uvicorn.run(create_app(path, settings), host=host, port=port)
+    where = display_target(path)
+    click.echo(f"serving {where} at http://{host}:{port}/ (API: /api, schema: /api/openapi.json)")
+    uvicorn.run(create_app(settings=settings), host=host, port=port)

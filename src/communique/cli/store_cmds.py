@@ -15,17 +15,22 @@ from communique.cli.output import FORMATS, render_table, to_csv, to_jsonl
 from communique.engines.local import run_ingest
 from communique.query import EventFilter, find_events
 from communique.settings import Settings
+from communique.store import store_target
 
 if TYPE_CHECKING:
     from communique.ingest import InputProblem
     from communique.ingest.readers import InputWarning
 
-_STORE_HELP = "DuckDB store file (default: communique.duckdb in the working directory)."
+_STORE_HELP = (
+    "DuckDB store file, or a PostgreSQL database as postgresql://USER:PASSWORD@HOST/DB "
+    "(default: communique.duckdb in the working directory)."
+)
 
 
-def _settings(store: Path | None) -> Settings:
+def _settings(store: str | None) -> Settings:
+    """Settings with ``--store`` applied: a URL stays a str (Path would collapse "//")."""
     settings = Settings()
-    return settings if store is None else settings.with_(store_path=store)
+    return settings if store is None else settings.with_(store_path=store_target(store))
 
 
 def problem_line(problem: InputProblem) -> str:
@@ -64,7 +69,7 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help=_STORE_HELP)
+@click.option("--store", type=click.Path(dir_okay=False), help=_STORE_HELP)
 @click.option(
     "--published",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -100,7 +105,7 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
 )
 def ingest(
     paths: tuple[Path, ...],
-    store: Path | None,
+    store: str | None,
     published: datetime | None,
     lang: str,
     engine: str,
@@ -130,17 +135,22 @@ def ingest(
         click.echo(warning_line(warning), err=True)
     for problem in report.problems:
         click.echo(problem_line(problem), err=True)
-    click.echo(
+    summary = [
         f"{report.articles_read} article(s) read: {report.articles_added} added, "
         f"{report.articles_skipped} already stored, {report.events_added} event row(s) "
         f"added, {len(report.problems)} input(s) skipped"
-    )
+    ]
+    if report.duplicates:  # near-duplicates and unchanged files: only when there are some
+        summary.append(f"{report.duplicates} near-duplicate(s) linked to their original")
+    if report.files_unchanged:
+        summary.append(f"{report.files_unchanged} unchanged file(s) not read again")
+    click.echo("; ".join(summary))
     if report.problems:
         click.get_current_context().exit(1)
 
 
 @click.command()
-@click.option("--store", type=click.Path(dir_okay=False, path_type=Path), help=_STORE_HELP)
+@click.option("--store", type=click.Path(dir_okay=False), help=_STORE_HELP)
 @click.option("--country", help="Source or target key (ISO alpha-3 or org code), e.g. AZE.")
 @click.option("--dyad", help="Two keys in either order, e.g. AZE-JPN.")
 @click.option("--type", "type_", metavar="TYPE", help="PLOVER type, e.g. CONSULT.")
@@ -151,7 +161,7 @@ def ingest(
 @click.option("--offset", metavar="N", help="Skip the first N rows.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def events(
-    store: Path | None,
+    store: str | None,
     country: str | None,
     dyad: str | None,
     type_: str | None,

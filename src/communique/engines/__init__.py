@@ -1,5 +1,6 @@
-"""Engines: drive reading, coding and writing. ``local`` runs on this machine; ``dask``
-codes partitions on a Dask cluster. Workers of any engine only ever code articles; the
+"""Engines: drive reading, coding and writing. ``driver`` is the loop every engine runs
+(incremental reading, near-duplicate selection, ordered writes); ``local`` codes on this
+machine, ``dask`` on a Dask cluster. Workers of any engine only ever code articles; the
 driver alone writes to the store."""
 
 from __future__ import annotations

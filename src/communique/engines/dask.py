@@ -1,11 +1,12 @@
-"""The Dask engine: the driver reads the inputs and writes the store; a Dask cluster codes
-partitions of articles.
+"""The Dask engine: the shared driver (engines/driver.py) reads the inputs and writes the
+store; a Dask cluster codes partitions of articles.
 
-The driver streams the inputs into partitions (``Settings.batch_size`` articles by
-default), submits each to the cluster (at most ``IN_FLIGHT_PER_THREAD`` per worker thread
-at once, so the driver's memory stays bounded however large the input), takes the results
-back in input order and writes them in the local engine's transactions: one
-``Store.write`` per ``INGEST_BATCH_SIZE`` articles. Workers never open the store.
+The driver cuts each store batch's articles to code into partitions
+(``Settings.batch_size`` articles by default) and this engine's pool submits each to the
+cluster (at most ``IN_FLIGHT_PER_THREAD`` per worker thread at once, so the driver's
+memory stays bounded however large the input) and gives the results back in input order;
+the driver writes them in the local engine's transactions: one ``Store.write`` per
+``INGEST_BATCH_SIZE`` articles. Workers never open the store.
 
 Each worker process builds its coder once, on its first partition, and keeps it for later
 partitions and later runs with the same settings (a long-lived cluster polled by repeated
@@ -19,12 +20,12 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique.engines.local import INGEST_BATCH_SIZE, IngestReport
+from communique.engines.driver import IngestReport, drive
 from communique.errors import CommuniqueError, SettingsError
 from communique.model import Article, CodedArticle
 from communique.settings import Settings
@@ -32,9 +33,6 @@ from communique.store import open_store
 
 if TYPE_CHECKING:
     from distributed import Client, Future
-
-    from communique.ingest import InputProblem
-    from communique.ingest.readers import InputWarning
 
 # Partitions submitted but not yet written, per worker thread. Two keeps every worker busy
 # (one partition coding, the next already queued while the driver writes) and bounds the
@@ -266,27 +264,6 @@ class DaskCodingPool:
         return coded, tag
 
 
-def _partitions(
-    articles: Iterable[Article], batch_size: int, size: int
-) -> Iterator[tuple[list[Article], bool]]:
-    """Cut ``articles`` into store batches of ``batch_size`` (the local engine's
-    transactions) and each batch into partitions of at most ``size``; each partition
-    comes with True when it closes a store batch."""
-    batch: list[Article] = []
-
-    def cut(batch: list[Article]) -> Iterator[tuple[list[Article], bool]]:
-        for start in range(0, len(batch), size):
-            yield batch[start : start + size], start + size >= len(batch)
-
-    for article in articles:
-        batch.append(article)
-        if len(batch) >= batch_size:
-            yield from cut(batch)
-            batch = []
-    if batch:
-        yield from cut(batch)
-
-
 def run_ingest_dask(
     paths: Sequence[Path | str],
     *,
@@ -314,9 +291,6 @@ def run_ingest_dask(
     worker fails; partitions written before the failure stay written and a re-run skips
     them.
     """
-    from communique.ingest import read_paths  # lazy: keeps `communique --help` light
-    from communique.ingest.readers import warnings_of
-
     size = settings.batch_size if partition_size is None else partition_size
     if workers < 1 or size < 1:
         raise SettingsError(
@@ -331,47 +305,15 @@ def run_ingest_dask(
             coder_version = str(Coder(settings).coder_version)  # cheap: models load lazily
         else:
             coder_version = str(coder.coder_version)
-        problems: list[InputProblem] = []
-        warnings: list[InputWarning] = []
-        read = added = skipped = events = 0
-
-        def articles() -> Iterator[Article]:
-            nonlocal read
-            items: Iterable[Any] = read_paths(
-                paths, settings=settings, published=published, lang=lang
-            )
-            for item in items:
-                if isinstance(item, Article):
-                    read += 1
-                    warnings.extend(warnings_of(item))
-                    yield item
-                else:
-                    problems.append(item)
-
         with _connect(scheduler, workers) as client:
-            pool = DaskCodingPool(client, settings, coder_version, coder)
-            partitions = _partitions(articles(), INGEST_BATCH_SIZE, size)
-            pending: list[CodedArticle] = []
-            # closing(): a failed write cancels the partitions in flight while the client
-            # is still open
-            with closing(pool.code_chunks(partitions)) as results:
-                for coded, ends_batch in results:
-                    pending.extend(coded)
-                    if not ends_batch:
-                        continue
-                    report = store.write(pending, coder_version)  # one transaction a batch
-                    pending = []
-                    added += report.articles_added
-                    skipped += report.articles_skipped
-                    events += report.events_added
-                    if on_progress is not None:
-                        on_progress(added + skipped, events)
-
-    return IngestReport(
-        articles_read=read,
-        articles_added=added,
-        articles_skipped=skipped,
-        events_added=events,
-        problems=problems,
-        warnings=warnings,
-    )
+            return drive(
+                store,
+                DaskCodingPool(client, settings, coder_version, coder),
+                paths,
+                settings=settings,
+                coder_version=coder_version,
+                published=published,
+                lang=lang,
+                on_progress=on_progress,
+                chunk_size=size,
+            )

@@ -1,4 +1,5 @@
-"""The local engine: read inputs, code them in batches, write each batch to the store.
+"""The local engine: the shared driver (engines/driver.py) codes on this machine, in this
+process (``workers=1``) or in a pool of worker processes.
 
 The driver is the store's single writer. Inputs are streamed: memory holds one batch
 (plus, with ``workers > 1``, a bounded number of chunks in flight in worker processes).
@@ -8,29 +9,26 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from communique.engines.driver import (
+    INGEST_BATCH_SIZE,
+    ChunkCoder,
+    IngestReport,
+    InProcessPool,
+    drive,
+)
 from communique.errors import SettingsError
 from communique.model import Article, CodedArticle
 from communique.settings import Settings
 from communique.store import open_store
 
-if TYPE_CHECKING:
-    from communique.ingest import InputProblem
-    from communique.ingest.readers import InputWarning
-
-# Articles coded and written per store transaction. One batch is what an interrupted run
-# loses (it is rolled back and redone on the next run), and what memory holds at once;
-# 256 dispatches of ~400 words take ~15 s to code at ~7k words/s, while a DuckDB write of
-# 256 articles takes ~0.05 s, so the per-transaction cost is well under 1% and a Ctrl-C
-# loses seconds, not minutes. A multiple of Settings.batch_size (64) keeps nlp.pipe batches
-# full.
-INGEST_BATCH_SIZE = 256
+__all__ = ["INGEST_BATCH_SIZE", "CodingPool", "IngestReport", "default_coder", "run_ingest"]
 
 # With workers > 1, chunks (of Settings.batch_size articles, cut at transaction
 # boundaries) queued or being coded per worker. 2 keeps every worker busy while the
@@ -111,7 +109,7 @@ class CodingPool:
 
     def code_chunks(
         self, chunks: Iterable[tuple[list[Article], Any]]
-    ) -> Iterator[tuple[list[CodedArticle], Any]]:
+    ) -> Generator[tuple[list[CodedArticle], Any], None, None]:
         """Code ``(chunk, tag)`` pairs; yield ``(coded chunk, tag)`` in input order."""
         limit = self.workers * CHUNKS_IN_FLIGHT_PER_WORKER
         pending: deque[tuple[Future[list[CodedArticle]], Any]] = deque()
@@ -143,20 +141,6 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-@dataclass(frozen=True)
-class IngestReport:
-    """Totals of one ingest run. ``articles_skipped`` counts articles already stored with
-    the same coder version; ``problems`` the inputs that could not be read; ``warnings``
-    the inputs read and coded but maybe not well (mixed languages)."""
-
-    articles_read: int
-    articles_added: int
-    articles_skipped: int
-    events_added: int
-    problems: list[InputProblem] = field(default_factory=list)
-    warnings: list[InputWarning] = field(default_factory=list)
-
-
 def run_ingest(
     paths: Sequence[Path | str],
     *,
@@ -181,12 +165,13 @@ def run_ingest(
     result is the same as with one process: articles are written in input order, by this
     process only, in the same transactions, with the same report.
 
+    Input files stored whole and unchanged since are not read again, and near-duplicates
+    of coded articles are linked instead of coded (engines/driver.py); the report counts
+    both.
+
     The store is opened first (a locked or invalid store fails before any model loads).
     Batches already written stay written if a later one fails; re-running skips them.
     """
-    from communique.ingest import read_paths  # lazy: keeps `communique --help` light
-    from communique.ingest.readers import warnings_of
-
     if workers < 1:
         raise SettingsError(
             f"workers must be at least 1, got {workers}", hint="pass --workers 1 or more"
@@ -203,63 +188,20 @@ def run_ingest(
             # with workers > 1 this driver-side coder only tells the version: Coder loads
             # its models lazily, on the first article it codes
             coder = factory(settings)
-        coder_version: str = coder.coder_version
-        problems: list[InputProblem] = []
-        warnings: list[InputWarning] = []
-        read = added = skipped = events = 0
-
-        def write(coded: list[CodedArticle]) -> None:
-            nonlocal added, skipped, events
-            report = store.write(coded, coder_version)
-            added += report.articles_added
-            skipped += report.articles_skipped
-            events += report.events_added
-            if on_progress is not None:
-                on_progress(added + skipped, events)
-
-        def articles() -> Iterator[Article]:
-            nonlocal read
-            items: Iterable[Any] = read_paths(
-                paths, settings=settings, published=published, lang=lang
+        pool: AbstractContextManager[ChunkCoder] = (
+            nullcontext(InProcessPool(coder))
+            if workers == 1
+            else CodingPool(settings, workers, factory)
+        )
+        with pool as coding:
+            return drive(
+                store,
+                coding,
+                paths,
+                settings=settings,
+                coder_version=str(coder.coder_version),
+                published=published,
+                lang=lang,
+                on_progress=on_progress,
+                chunk_size=None if workers == 1 else settings.batch_size,
             )
-            for item in items:
-                if isinstance(item, Article):
-                    read += 1
-                    warnings.extend(warnings_of(item))
-                    yield item
-                else:
-                    problems.append(item)
-
-        if workers == 1:
-            for batch in _chunks(articles(), INGEST_BATCH_SIZE):
-                write(list(coder.code(batch)))
-        else:
-            with CodingPool(settings, workers, factory) as pool:
-                pending: list[CodedArticle] = []
-                for coded, ends_batch in pool.code_chunks(
-                    _transaction_chunks(articles(), INGEST_BATCH_SIZE, settings.batch_size)
-                ):
-                    pending.extend(coded)
-                    if ends_batch:
-                        write(pending)
-                        pending = []
-
-    return IngestReport(
-        articles_read=read,
-        articles_added=added,
-        articles_skipped=skipped,
-        events_added=events,
-        problems=problems,
-        warnings=warnings,
-    )
-
-
-def _transaction_chunks(
-    articles: Iterable[Article], batch_size: int, chunk_size: int
-) -> Iterator[tuple[list[Article], bool]]:
-    """Cut ``articles`` into chunks of at most ``chunk_size`` that never straddle a store
-    batch of ``batch_size``; each chunk comes with True when it closes a store batch."""
-    for batch in _chunks(articles, batch_size):
-        for start in range(0, len(batch), chunk_size):
-            chunk = batch[start : start + chunk_size]
-            yield chunk, start + chunk_size >= len(batch)

@@ -15,14 +15,14 @@ from communique.store.base import ROW_COLUMNS, nest_row
 
 if TYPE_CHECKING:
     from communique.query import EventFilter
-    from communique.store.duckdb import DuckDBStore
+    from communique.store.sql import SqlStore
 
 
 def _row_select() -> list[str]:
     return [f"e.{quote(c)}" for c in ROW_COLUMNS]
 
 
-def write_jsonl(store: DuckDBStore, flt: EventFilter, out: BinaryIO) -> int:
+def write_jsonl(store: SqlStore, flt: EventFilter, out: BinaryIO) -> int:
     """One JSON object per line, in the nested shape of ``model.rows.event_rows()``."""
     sql, params = events_sql(flt, _row_select())
     _, batches = stream(store, sql, params)
@@ -36,7 +36,7 @@ def write_jsonl(store: DuckDBStore, flt: EventFilter, out: BinaryIO) -> int:
     return count
 
 
-def write_csv(store: DuckDBStore, flt: EventFilter, out: BinaryIO) -> int:
+def write_csv(store: SqlStore, flt: EventFilter, out: BinaryIO) -> int:
     """RFC 4180 CSV with a header: the flat ``ROW_COLUMNS``; ``contexts`` joined with ";";
     booleans written true/false; missing values empty."""
     import pyarrow.csv as pacsv
@@ -55,7 +55,7 @@ def write_csv(store: DuckDBStore, flt: EventFilter, out: BinaryIO) -> int:
     return count
 
 
-def write_parquet(store: DuckDBStore, flt: EventFilter, out: BinaryIO) -> int:
+def write_parquet(store: SqlStore, flt: EventFilter, out: BinaryIO) -> int:
     """Parquet with the flat ``ROW_COLUMNS`` and the store's column types (``contexts`` a
     list of strings, ``date`` the stored string), compressed with zstd."""
     import pyarrow.parquet as pq

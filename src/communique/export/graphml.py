@@ -26,7 +26,7 @@ from communique.query import SCORE_SQL, where_sql
 
 if TYPE_CHECKING:
     from communique.query import EventFilter
-    from communique.store.duckdb import DuckDBStore
+    from communique.store.sql import SqlStore
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
@@ -60,7 +60,7 @@ def _where(flt: EventFilter) -> tuple[str, list[object]]:
     return (f"{where} AND {_KNOWN}" if where else f"WHERE {_KNOWN}"), params
 
 
-def _edges(store: DuckDBStore, flt: EventFilter) -> list[tuple[object, ...]]:
+def _edges(store: SqlStore, flt: EventFilter) -> list[tuple[object, ...]]:
     where, params = _where(flt)
     # PLOVER_TYPES are constants of ours, safe to place in the SQL text
     per_type = ", ".join(f"count(*) FILTER (WHERE \"type\" = '{t}')" for t in PLOVER_TYPES)
@@ -125,7 +125,7 @@ def _lines(edges: list[tuple[object, ...]], labels: Mapping[str, tuple[str, str]
     yield "  </graph>\n</graphml>\n"
 
 
-def write_graphml(store: DuckDBStore, flt: EventFilter, out: BinaryIO) -> int:
+def write_graphml(store: SqlStore, flt: EventFilter, out: BinaryIO) -> int:
     """Write the graph; returns the number of event rows it counts (sum of the weights)."""
     from communique.export.labels import key_labels
 

@@ -14,7 +14,7 @@ from communique.export.source import events_sql, stream
 
 if TYPE_CHECKING:
     from communique.query import EventFilter
-    from communique.store.duckdb import DuckDBStore
+    from communique.store.sql import SqlStore
 
 Layout = Sequence[tuple[str, str | None]]
 
@@ -75,8 +75,10 @@ GDELT_LAYOUT: Layout = [
     ("Year", 'CASE WHEN length(e."date") >= 4 THEN left(e."date", 4) END'),
     (
         "FractionDate",
-        f"CASE WHEN {_DAY} THEN round(year(e.date_lo) + "
-        "(month(e.date_lo) * 30 + day(e.date_lo)) / 365.0, 4) END",
+        # rounded as a decimal, then a float again: PostgreSQL rounds no float to places
+        f"CASE WHEN {_DAY} THEN CAST(round(CAST(extract(year FROM e.date_lo) + "
+        "(extract(month FROM e.date_lo) * 30 + extract(day FROM e.date_lo)) / 365.0 "
+        "AS NUMERIC(18, 8)), 4) AS FLOAT8) END",
     ),
     *_gdelt_actor(1, "source"),
     *_gdelt_actor(2, "target"),
@@ -93,7 +95,7 @@ GDELT_LAYOUT: Layout = [
     *_gdelt_geo("Actor1Geo", located=False),
     *_gdelt_geo("Actor2Geo", located=False),
     *_gdelt_geo("ActionGeo", located=True),
-    ("DATEADDED", "strftime(a.ingested_at, '%Y%m%d')"),
+    ("DATEADDED", "replace(CAST(CAST(a.ingested_at AS DATE) AS VARCHAR), '-', '')"),
     ("SOURCEURL", "coalesce(a.url, a.source)"),
 ]
 
@@ -169,7 +171,7 @@ def _cell(value: object) -> str:
 
 
 def _write_layout(
-    store: DuckDBStore, flt: EventFilter, out: BinaryIO, layout: Layout, joins: str
+    store: SqlStore, flt: EventFilter, out: BinaryIO, layout: Layout, joins: str
 ) -> int:
     select = [f"{expr or 'NULL'} AS c{i}" for i, (_, expr) in enumerate(layout)]
     sql, params = events_sql(flt, select, join_articles=True, extra_joins=joins)
@@ -184,11 +186,11 @@ def _write_layout(
     return count
 
 
-def write_gdelt(store: DuckDBStore, flt: EventFilter, out: BinaryIO) -> int:
+def write_gdelt(store: SqlStore, flt: EventFilter, out: BinaryIO) -> int:
     """GDELT 1.0 event table layout (58 tab-separated fields, plus a header line)."""
     return _write_layout(store, flt, out, GDELT_LAYOUT, "")
 
 
-def write_polecat(store: DuckDBStore, flt: EventFilter, out: BinaryIO) -> int:
+def write_polecat(store: SqlStore, flt: EventFilter, out: BinaryIO) -> int:
     """POLECAT weekly-file layout (tab-separated, header line), plus five columns of ours."""
     return _write_layout(store, flt, out, POLECAT_LAYOUT, _POLECAT_JOINS)

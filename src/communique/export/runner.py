@@ -1,20 +1,23 @@
 """`communique export`: one function that checks the request, opens the store read-only
-and streams the chosen format to a file (written whole or not at all) or a stream."""
+and streams the chosen format to a file (written whole or not at all) or a stream, in the
+mention view (one record per dyadic event row) or the story view (one per story,
+``export/stories.py``)."""
 
 from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from communique.export.errors import ExportError
 from communique.export.source import opened
 from communique.query import EventFilter
 
 if TYPE_CHECKING:
-    from communique.store.duckdb import DuckDBStore
+    from communique.store.sql import SqlStore
 
 # format -> (module, writer function); each writer is (store, filter, binary stream) -> rows
 _WRITERS: dict[str, tuple[str, str]] = {
@@ -27,18 +30,28 @@ _WRITERS: dict[str, tuple[str, str]] = {
 }
 FORMATS: tuple[str, ...] = tuple(_WRITERS)
 
+# The views: "mention" (the writers above) or "story" (same format names, one record per
+# story; each writer is (store, filter, binary stream, window days) -> stories).
+VIEWS: tuple[str, ...] = ("mention", "story")
+_STORY_MODULE = "communique.export.stories"
+
+# A bound writer: (open store, filter, binary stream) -> records written.
+_Writer = Callable[[Any, EventFilter, BinaryIO], int]
+
 # Formats whose bytes are not text: never written to a terminal.
 _BINARY = frozenset({"parquet"})
 
 
 @dataclass(frozen=True, slots=True)
 class ExportReport:
-    """What one export wrote: its format, the number of event rows (for graphml: rows
-    counted in the graph) and where (a path, or "<stream>")."""
+    """What one export wrote: its format, the number of event rows (story view: stories;
+    for graphml: rows or stories counted in the graph), where (a path, or "<stream>")
+    and the view."""
 
     format: str
     rows: int
     out: str
+    view: str = "mention"
 
 
 def _check_format(fmt: str) -> str:
@@ -48,6 +61,17 @@ def _check_format(fmt: str) -> str:
             f"unknown export format {fmt!r}",
             where="communique export",
             hint=f"use one of {', '.join(FORMATS)}",
+        )
+    return str(key)
+
+
+def _check_view(view: str) -> str:
+    key = view.strip().lower() if isinstance(view, str) else view
+    if key not in VIEWS:
+        raise ExportError(
+            f"unknown export view {view!r}",
+            where="communique export",
+            hint=f"use one of {', '.join(VIEWS)}",
         )
     return str(key)
 
@@ -68,20 +92,29 @@ def _check_path(path: Path) -> None:
 
 
 def export_events(
-    store: Path | str | DuckDBStore,
+    store: Path | str | SqlStore,
     fmt: str,
     out: Path | str | BinaryIO,
     flt: EventFilter | None = None,
+    *,
+    view: str = "mention",
+    window_days: int | None = None,
 ) -> ExportReport:
     """Export the event rows matching ``flt`` (all rows by default) from ``store`` (a path,
     opened read-only, or an open store) in format ``fmt`` (one of ``FORMATS``) to ``out``:
     a file path, written to ``PATH.part`` then renamed, so that a failed export leaves no
     half file; or a binary stream (``sys.stdout.buffer``).
 
-    Raises ``ExportError`` (unknown format, bad output, Parquet to a terminal),
-    ``StoreError`` (no store, unreadable store) and ``QueryError`` (bad filter).
+    ``view="story"`` writes one record per story instead (``communique.stories``: the
+    filter selects whole stories, its limit/offset page stories), grouping mentions
+    within ``window_days`` (default ``Settings.story_window_days``).
+
+    Raises ``ExportError`` (unknown format or view, bad output, Parquet to a terminal),
+    ``StoryError`` (bad window), ``StoreError`` (no store, unreadable store) and
+    ``QueryError`` (bad filter).
     """
     key = _check_format(fmt)
+    view_key = _check_view(view)
     flt = flt if flt is not None else EventFilter()
     if not isinstance(flt, EventFilter):
         raise ExportError(
@@ -90,7 +123,9 @@ def export_events(
             hint="build it with communique.query.EventFilter.parse(country=..., ...)",
         )
     module, name = _WRITERS[key]
-    writer = getattr(importlib.import_module(module), name)
+    writer: _Writer = getattr(importlib.import_module(module), name)
+    if view_key == "story":
+        writer = _story_writer(name, window_days)
     if isinstance(out, str | Path):
         path = Path(out)
         _check_path(path)
@@ -102,7 +137,7 @@ def export_events(
                 os.replace(part, path)
             finally:
                 part.unlink(missing_ok=True)
-        return ExportReport(key, rows, str(path))
+        return ExportReport(key, rows, str(path), view_key)
     isatty = getattr(out, "isatty", None)
     if key in _BINARY and callable(isatty) and isatty():
         raise ExportError(
@@ -113,4 +148,19 @@ def export_events(
     with opened(store) as handle:
         rows = writer(handle, flt, out)
     out.flush()
-    return ExportReport(key, rows, "<stream>")
+    return ExportReport(key, rows, "<stream>", view_key)
+
+
+def _story_writer(name: str, window_days: int | None) -> _Writer:
+    """The story-view writer of the format whose mention writer is ``name``, with the
+    window bound (checked now, before any file is opened)."""
+    from communique.settings import Settings
+    from communique.stories import check_window
+
+    window = check_window(Settings().story_window_days if window_days is None else window_days)
+    story_write = getattr(importlib.import_module(_STORY_MODULE), name)
+
+    def write(store: Any, flt: EventFilter, out: BinaryIO) -> int:
+        return int(story_write(store, flt, out, window))
+
+    return write

@@ -1,6 +1,10 @@
 """Reading event rows out of a store as Arrow: streamed record batches for exports, one
 table for DataFrames. Rows are filtered and ordered exactly as ``communique events``
 (``query.where_sql`` and the store's row order); values travel as SQL parameters only.
+
+Works on every SQL store (DuckDB, PostgreSQL): the SQL written here and by the export
+formats is the part of SQL both accept (see ``store/sql.py``), with ``?`` placeholders;
+each store runs it and streams Arrow batches of the same schema.
 """
 
 from __future__ import annotations
@@ -10,18 +14,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique.errors import StoreError
 from communique.query import EventFilter, where_sql
+from communique.store.sql import BATCH_ROWS
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from communique.store.duckdb import DuckDBStore
+    from communique.store.base import ArrowSource
+    from communique.store.sql import SqlStore
 
-# Rows per Arrow record batch when streaming an export: large enough that per-batch
-# overhead vanishes (DuckDB's vectors are 2,048 rows), small enough that a batch of rows
-# with long evidence strings stays within a few MB of memory.
-BATCH_ROWS = 8_192
+__all__ = [
+    "BATCH_ROWS",
+    "ORDER_BY_QUALIFIED",
+    "arrow_table",
+    "events_sql",
+    "fetch_all",
+    "opened",
+    "quote",
+    "stream",
+]
 
 # Chronological row order, as ``query.ORDER_BY``, with columns qualified by the alias
 # ``e`` so that the articles table can be joined without ambiguity.
@@ -33,9 +44,9 @@ def quote(column: str) -> str:
 
 
 @contextmanager
-def opened(store: Path | str | DuckDBStore) -> Iterator[DuckDBStore]:
-    """The store, opened read-only when given as a path (and closed afterwards); an open
-    ``DuckDBStore`` is used as it is."""
+def opened(store: Path | str | SqlStore) -> Iterator[SqlStore]:
+    """The store, opened read-only when given as a path or a ``postgresql://`` URL (and
+    closed afterwards); an open store is used as it is."""
     if isinstance(store, str | Path):
         from communique.store import open_store
 
@@ -73,73 +84,19 @@ def events_sql(
     return sql, params
 
 
-def _connection(store: DuckDBStore) -> Any:
-    """A cursor of its own on the store's database (reads of ours never interfere with
-    the store's own results). DuckDBStore has no public way to run a streaming read yet;
-    this is the one place that reaches for its connection (a public
-    ``DuckDBStore.arrow_reader(sql, params)`` would replace it)."""
-    return store._con.cursor()
-
-
-def _failed(store: DuckDBStore, exc: Exception) -> StoreError:
-    return StoreError(
-        f"could not read the store: {exc}",
-        where=str(store.path),
-        hint="check that the file is intact and not being replaced; "
-        "if it was written by a newer communique, upgrade",
-    )
-
-
 def stream(
-    store: DuckDBStore, sql: str, params: list[Any], batch_rows: int = BATCH_ROWS
+    store: ArrowSource, sql: str, params: list[Any], batch_rows: int = BATCH_ROWS
 ) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
     """The schema of a read query's result and its rows as streamed Arrow record batches
-    (constant memory: DuckDB produces them as they are consumed)."""
-    import duckdb
-
-    cursor = _connection(store)
-    try:
-        relation = cursor.sql(sql, params=params)
-        reader_of = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
-        reader = reader_of(batch_rows)
-    except duckdb.Error as exc:
-        cursor.close()
-        raise _failed(store, exc) from exc
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        try:
-            yield from reader
-        except duckdb.Error as exc:
-            raise _failed(store, exc) from exc
-        finally:
-            cursor.close()
-
-    return reader.schema, batches()
+    (constant memory: the store produces them as they are consumed). Raises StoreError."""
+    return store.arrow_stream(sql, params, batch_rows)
 
 
-def arrow_table(store: DuckDBStore, sql: str, params: list[Any]) -> pa.Table:
-    """The whole result of a read query as one Arrow table (DuckDB's columnar transfer)."""
-    import duckdb
-
-    cursor = _connection(store)
-    try:
-        relation = cursor.sql(sql, params=params)
-        table_of = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
-        return table_of()
-    except duckdb.Error as exc:
-        raise _failed(store, exc) from exc
-    finally:
-        cursor.close()
+def arrow_table(store: ArrowSource, sql: str, params: list[Any]) -> pa.Table:
+    """The whole result of a read query as one Arrow table. Raises StoreError."""
+    return store.arrow_table(sql, params)
 
 
-def fetch_all(store: DuckDBStore, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """Small results (aggregates): plain tuples."""
-    import duckdb
-
-    cursor = _connection(store)
-    try:
-        return list(cursor.execute(sql, params).fetchall())
-    except duckdb.Error as exc:
-        raise _failed(store, exc) from exc
-    finally:
-        cursor.close()
+def fetch_all(store: ArrowSource, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Small results (aggregates): plain tuples. Raises StoreError."""
+    return store.fetch_all(sql, params)

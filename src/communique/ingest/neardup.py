@@ -262,6 +262,7 @@ def select_new(
     settings: Settings,
     coder_version: str,
     hasher: MinHasher | None = None,
+    in_flight: InFlight | None = None,
 ) -> Selection:
     """Split a batch into articles to code, near-duplicates to link, and articles to skip.
 
@@ -271,11 +272,15 @@ def select_new(
     most similar such original (ties: the smallest id). An article already stored (under
     another coder version) is recoded, never turned into a duplicate. Pass the coded
     ``to_code`` with ``signatures`` and ``duplicates`` to one ``store.write``.
+
+    ``in_flight`` holds the selections of earlier batches not written yet (an engine with
+    several batches in flight): their ids are skipped as if stored, and their articles to
+    code are originals as if stored, so the result is the one of batches written one by one.
     """
     unique: dict[str, Article] = {}
     skipped: list[str] = []
     for article in articles:
-        if article.id in unique:
+        if article.id in unique or (in_flight is not None and article.id in in_flight):
             skipped.append(article.id)
         else:
             unique[article.id] = article
@@ -297,14 +302,17 @@ def select_new(
         sig = hasher.article_signature(article)
         signed.append((article, sig, () if sig is None else hasher.band_keys(sig)))
     wanted = sorted({k for a, _, keys in signed if a.id not in versions for k in keys})
+    matches = store.band_matches(wanted)
+    if in_flight is not None:
+        matches = matches + in_flight.band_matches(wanted)
     by_key: dict[int, list[str]] = {}
-    for key, aid in store.band_matches(wanted):
+    for key, aid in matches:
         by_key.setdefault(key, []).append(aid)
     candidates = sorted({a for found in by_key.values() for a in found})
-    known = {
-        aid: unpack(data, shingles)
-        for aid, (data, shingles) in store.signatures_of(candidates, hasher.scheme).items()
-    }
+    packed = store.signatures_of(candidates, hasher.scheme)
+    if in_flight is not None:
+        packed.update(in_flight.signatures_of(candidates, hasher.scheme))
+    known = {aid: unpack(data, shingles) for aid, (data, shingles) in packed.items()}
 
     selection = Selection(skipped=skipped)
     for article, sig, keys in signed:
@@ -322,6 +330,65 @@ def select_new(
         for key in keys:
             by_key.setdefault(key, []).append(article.id)
     return selection
+
+
+class InFlight:
+    """The selections of batches formed but not yet written, for ``select_new`` on the
+    next batches: the ids they code or link (skipped as if stored) and the signatures of
+    the articles they code (originals as if stored, found by band key).
+
+    ``hold`` a selection when its batch is formed and ``release`` it once the batch is
+    written: the index then holds only what is in flight (a few batches), never the run.
+    An id is held by one selection at most, since ``select_new`` skips held ids.
+    """
+
+    def __init__(self) -> None:
+        self._ids: set[str] = set()
+        self._signatures: dict[str, SignatureRecord] = {}
+        self._bands: dict[int, set[str]] = {}
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._ids
+
+    def __len__(self) -> int:
+        """Ids held (coded or linked by batches in flight)."""
+        return len(self._ids)
+
+    def hold(self, selection: Selection) -> None:
+        self._ids.update(_selected_ids(selection))
+        for record in selection.signatures:
+            self._signatures[record.article_id] = record
+            for key in record.band_keys:
+                self._bands.setdefault(key, set()).add(record.article_id)
+
+    def release(self, selection: Selection) -> None:
+        self._ids.difference_update(_selected_ids(selection))
+        for record in selection.signatures:
+            if self._signatures.pop(record.article_id, None) is None:
+                continue
+            for key in record.band_keys:
+                holders = self._bands.get(key)
+                if holders is not None:
+                    holders.discard(record.article_id)
+                    if not holders:
+                        del self._bands[key]
+
+    def band_matches(self, keys: Sequence[int]) -> list[tuple[int, str]]:
+        """``DuplicateIndex.band_matches`` over the held signatures."""
+        return [(key, aid) for key in keys for aid in sorted(self._bands.get(key, ()))]
+
+    def signatures_of(self, ids: Sequence[str], scheme: str) -> dict[str, tuple[bytes, int]]:
+        """``DuplicateIndex.signatures_of`` over the held signatures."""
+        found = (self._signatures.get(aid) for aid in ids)
+        return {
+            r.article_id: (r.signature, r.shingles)
+            for r in found
+            if r is not None and r.scheme == scheme
+        }
+
+
+def _selected_ids(selection: Selection) -> list[str]:
+    return [a.id for a in selection.to_code] + [d.duplicate_id for d in selection.duplicates]
 
 
 def _best_original(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from communique.errors import ModelNotInstalledError
@@ -93,9 +93,15 @@ def load_model(name: str) -> Any:
     return nlp
 
 
-def _morph(tok: Any, key: str) -> str:
-    values = tok.morph.get(key)
-    return values[0] if values else ""
+def _features(morph: str) -> dict[str, str]:
+    """The first value of each feature of a UD morphology string ("Mood=Ind|Tense=Pres")."""
+    if not morph:
+        return {}
+    out = {}
+    for pair in morph.split("|"):
+        key, _, values = pair.partition("=")
+        out[key] = values.split(",", 1)[0]
+    return out
 
 
 def to_view(doc: Any, text: str, offset: int, clear_labels: bool = False) -> ParsedDoc:
@@ -128,6 +134,7 @@ def _view_parts(
             deps, heads, [t.pos_ for t in doc], [t.lemma_.lower() for t in doc]
         )
     for t in doc:
+        feats = _features(str(t.morph))
         toks.append(
             Tok(
                 i=b + t.i,
@@ -139,9 +146,9 @@ def _view_parts(
                 start=offset + t.idx,
                 end=offset + t.idx + len(t.text),
                 ent=t.ent_type_,
-                tense=_morph(t, "Tense"),
-                verb_form=_morph(t, "VerbForm"),
-                mood=_morph(t, "Mood"),
+                tense=feats.get("Tense", ""),
+                verb_form=feats.get("VerbForm", ""),
+                mood=feats.get("Mood", ""),
                 sent=sent_of.get(t.i, sent_base),
             )
         )
@@ -168,6 +175,7 @@ def parse_runs(
     items: Iterable[tuple[str, list[list[tuple[int, int]]]]],
     batch_size: int,
     disable: tuple[str, ...] = (),
+    needs_entities: Callable[[Any], bool] | None = None,
 ) -> Iterator[ParsedDoc]:
     """The fast path's parse: for each (text, runs), parse only the runs of sentences
     chosen by nlp/select.py and join them into one view of the whole text, holding just
@@ -176,7 +184,10 @@ def parse_runs(
     Each run is parsed as one text whose sentences may not be split further: the parser
     may still join two of them (an abbreviation the cheap splitter took for a full stop)
     but never cuts one in two, as it may do with a sentence parsed out of its context
-    ("Réuni dimanche, le Conseil a exigé..."). ``disable`` names components to skip."""
+    ("Réuni dimanche, le Conseil a exigé..."). ``disable`` names components to skip.
+
+    ``needs_entities(doc)``, when given, runs the entity recogniser only on the runs it
+    accepts, after the rest of the pipeline (it reads the tags: see nlp/select.py)."""
     items = list(items) if not isinstance(items, list) else items
     clear = parser_uses_clear_labels(nlp)
 
@@ -188,7 +199,16 @@ def parse_runs(
 
     parts: list[list[tuple[Any, int]]] = [[] for _ in items]
     skip = [name for name in disable if name in nlp.pipe_names]
-    for doc, (k, a) in nlp.pipe(docs(), batch_size=batch_size, as_tuples=True, disable=skip):
+    later = needs_entities is not None and "ner" in nlp.pipe_names and "ner" not in skip
+    if later:
+        skip.append("ner")
+    parsed = list(nlp.pipe(docs(), batch_size=batch_size, as_tuples=True, disable=skip))
+    if later:
+        assert needs_entities is not None
+        wanted = [doc for doc, _ in parsed if needs_entities(doc)]
+        for _ in nlp.get_pipe("ner").pipe(wanted, batch_size=batch_size):
+            pass  # annotates the docs in place
+    for doc, (k, a) in parsed:
         parts[k].append((doc, a))
     for (text, _runs), parsed in zip(items, parts, strict=True):
         toks: list[Tok] = []

@@ -161,6 +161,24 @@ class SentenceSelector:
             previous = True
         return out
 
+    def needs_entities(self, doc: Any) -> bool:
+        """A parsed run (spaCy Doc, tagged) names someone the knowledge base may not know,
+        so the entity recogniser must look at it: a proper noun that occurs in no term, or
+        a sequence of proper nouns ("Akira Sato") that is not itself a term. Runs whose
+        names are all known terms ("Ilham Aliyev", "New Delhi") skip it: the coder reads
+        the recogniser only for person names the knowledge base lacks."""
+        run: list[str] = []
+        for tok in [*doc, None]:
+            if tok is not None and tok.pos_ == "PROPN":
+                if not self._matcher.knows_word(tok.text):
+                    return True
+                run.append(tok.text)
+                continue
+            if len(run) > 1 and not self._matcher.is_term(" ".join(run)):
+                return True
+            run = []
+        return False
+
 
 def _lemma_tables(nlp: Any) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """(exceptions, rules, lookup) of the pipeline's lemmatizer, empty when it has none

@@ -84,6 +84,27 @@ class TermMatcher:
                     kinds.add(kind)
         return kinds
 
+    def is_term(self, text: str) -> bool:
+        """``text`` (whitespace collapsed) is exactly some term, ignoring case and accents."""
+        folded = " ".join(fold(text).split())
+        first = _WORD.search(folded)
+        return first is not None and any(
+            t == folded for t, _ in self._index.get(first.group(0), ())
+        )
+
+    def knows_word(self, word: str) -> bool:
+        """``word`` occurs in some term."""
+        return fold_key(word) in self._words_of_terms
+
+    @cached_property
+    def _words_of_terms(self) -> frozenset[str]:
+        return frozenset(
+            w.group(0)
+            for entries in self._index.values()
+            for t, _ in entries
+            for w in _WORD.finditer(t)
+        )
+
     @cached_property
     def _quick(self) -> dict[str, list[tuple[str | re.Pattern[str], str]]]:
         """The index for ``kinds_in``: a string per term, or a pattern where " ~ " stands

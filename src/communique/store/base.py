@@ -2,15 +2,15 @@
 column layout of stored event rows (and the way back to the nested dyadic shape of
 ``model.rows.event_rows``), and the versioned-migration runner.
 
-No database driver is imported here: backends (``store/duckdb.py``, later
-``store/postgres.py``) import their own.
+No database driver is imported here: backends (``store/duckdb.py``, ``store/postgres.py``,
+both over ``store/sql.py``) import their own.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -21,6 +21,8 @@ from communique.model import ROW_FIELDS, CodedArticle, event_rows
 
 if TYPE_CHECKING:
     from types import TracebackType
+
+    import pyarrow as pa
 
     from communique.query import EventFilter
 
@@ -374,6 +376,22 @@ def migrate(target: MigrationTarget, migrations: Iterable[Migration], *, where: 
     return version
 
 
+def ensure_schema(
+    target: MigrationTarget, migrations: Sequence[Migration], *, read_only: bool, where: str
+) -> None:
+    """Bring a store opened for writing up to date; refuse a read-only one that is not."""
+    if not read_only:
+        migrate(target, migrations, where=where)
+        return
+    current = target.schema_version()
+    if pending_migrations(current, migrations, where=where):
+        raise StoreError(
+            f"the store is at schema version {current} and needs upgrading",
+            where=where,
+            hint="open it once for writing (e.g. `communique ingest`) to upgrade it",
+        )
+
+
 # ---------------------------------------------------------------------------------------
 # Near-duplicates and incremental ingest (migration 0002)
 # ---------------------------------------------------------------------------------------
@@ -462,4 +480,33 @@ class InputIndex(Protocol):
 
     def input_stamps(self, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
         """(size, mtime_ns, coder_version) recorded for each of ``paths`` (absolute)."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------
+# Arrow reads (exports, frames)
+# ---------------------------------------------------------------------------------------
+
+
+class ArrowSource(Protocol):
+    """What exports and DataFrames (export/source.py, frames.py) read a store through:
+    read-only SQL over its tables, written in the SQL every backend accepts (store/sql.py)
+    with ``?`` placeholders, answered as Arrow or tuples. Raises StoreError."""
+
+    dialect: str  # "duckdb", "postgres"
+    where: str  # the store as messages name it (a path, or a URL without password)
+
+    def arrow_stream(
+        self, sql: str, params: Sequence[Any], batch_rows: int = ...
+    ) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+        """The result's schema and its rows as record batches of at most ``batch_rows``
+        rows, produced as they are consumed; the same schema on every backend."""
+        ...
+
+    def arrow_table(self, sql: str, params: Sequence[Any]) -> pa.Table:
+        """The whole result as one Arrow table."""
+        ...
+
+    def fetch_all(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The rows of a small result (aggregates) as tuples."""
         ...
