@@ -229,6 +229,9 @@ def memory(args: argparse.Namespace) -> dict[str, Any]:
                 "workers_rss_mb": round(sum(workers)),
             }
         )
+        if args.progress is not None:  # a long run leaves its curve even if stopped
+            with args.progress.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(samples[-1]) + "\n")
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
@@ -282,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         "--ner-all",
         action="store_true",
         help="fast path with the entity recogniser on every run (Settings.fast_path_ner_all)",
+    )
+    ap.add_argument(
+        "--progress", type=Path, default=None, help="memory mode: append each sample here"
     )
     ap.add_argument("--out", type=Path, default=None, help="JSON result file")
     args = ap.parse_args(argv)
