@@ -73,6 +73,45 @@ class UnknownLanguageError(InputError):
     code = "C107"
 
 
+# Warnings about inputs that were read (rendered into Article.warnings with ``render()``,
+# printed as "warning WHERE: [C1xx] ... (fix: ...)"), and one refusal (C109).
+
+
+class RepairedEncodingWarning(InputError):
+    """Read, but not as one clean encoding: cp1252 lines inside a UTF-8 file, or invalid
+    UTF-8 bytes replaced by U+FFFD. A warning, never raised."""
+
+    code = "C108"
+
+
+class FutureDateError(InputError):
+    """A publication date after today: a warning, or a refusal when
+    ``Settings.future_published`` is "refuse"."""
+
+    code = "C109"
+
+
+class ImpossibleDateWarning(InputError):
+    """A dateline date that no calendar has (31 février, 2024-13-45, year 0); it is not used
+    as the publication date. A warning, never raised."""
+
+    code = "C110"
+
+
+class MarkupLimitWarning(InputError):
+    """HTML nested deeper than ``Settings.max_html_depth``: the deeper elements were counted,
+    not nested. A warning, never raised."""
+
+    code = "C111"
+
+
+class UnsafeUrlWarning(InputError):
+    """A url with a scheme other than http(s) (javascript:, data:...): dropped. A warning,
+    never raised."""
+
+    code = "C112"
+
+
 class DataFileError(CommuniqueError):
     """A knowledge or language-pack data file is invalid."""
 

@@ -147,6 +147,80 @@ class Settings:
     # time-zone shifts of the same day, without merging weekly repeated meetings.
     story_window_days: int = 2
 
+    # Bearer token that turns on POST /api/ingest (docs/API_CONTRACT.md). None keeps the
+    # API read-only, the safe default for a server that shows untrusted text. `communique
+    # serve` takes it from the COMMUNIQUE_API_TOKEN environment variable, never from the
+    # command line (where `ps` shows it); at least 16 characters (api/write.py). Left out
+    # of repr so that printing or logging settings never shows it.
+    api_write_token: str | None = field(default=None, repr=False)
+
+    # Largest body POST /api/ingest reads, in bytes. A body is held in memory whole while
+    # it is parsed; 2 MB carries api_max_dispatches wire dispatches of 1-20 kB each with
+    # JSON escaping. Bulk loads belong to `communique ingest`, which streams.
+    api_max_request_bytes: int = 2_000_000
+
+    # Most dispatches one POST /api/ingest may carry. Coding takes ~0.06 s a dispatch of
+    # ~400 words in one process (engines/driver.py: 256 in ~15 s), so 100 answer in about
+    # 6 s, within the 30-60 s timeouts of common HTTP clients and proxies.
+    api_max_dispatches: int = 100
+
+    # Write requests per client address and minute (token bucket refill), and how many it
+    # may send at once. 6 a minute keeps one client's full-size requests (~6 s of coding
+    # each) to about half a core; failed token checks count too, so guessing a token is
+    # bounded at that pace.
+    api_write_rate_per_minute: float = 6.0
+    api_write_burst: int = 3
+
+    # GET requests under /api per client address and second; 0 turns the limit off, the
+    # default: the web UI opens up to ~50 requests at once (a map place's events) and
+    # loopback load tests come from one address. On a public server set it (e.g. 20); the
+    # burst of 100 covers the UI's largest fan-out.
+    api_read_rate_per_second: float = 0.0
+    api_read_burst: int = 100
+
+    # Seconds an ingest waits for other processes to let go of a DuckDB store file before
+    # it fails with C300 (DuckDB admits no writer beside a reader in another process). The
+    # ingest holds the file only for its per-batch store operations and reopens it for
+    # each (engines/driver.py), so it meets readers there: an API request holds the file
+    # for milliseconds to about a second, an export or `communique events` of 100k events
+    # for a few seconds. 30 s outlasts those; a file held longer (a reader left open)
+    # fails the ingest within half a minute, the batches already written kept.
+    store_lock_wait_seconds: float = 30.0
+
+    # Longest time the HTTP API keeps one read-only DuckDB instance open while requests
+    # keep overlapping (api/context.py). Overlapping requests share the open file (a
+    # connection costs ~2 ms, opening the file ~55 ms at 100k events) and the last one out
+    # closes it; under continuous load that would be never, locking an ingest out. After
+    # this long, new requests wait for those in flight and for api_read_gap_seconds, so
+    # an ingest waits at most about this plus the longest request (far within
+    # store_lock_wait_seconds), while the turns cost a loaded API about 1/20 of its time
+    # (a 0.2 s gap and a ~55 ms reopening every 5 s).
+    api_read_hold_seconds: float = 5.0
+
+    # Seconds the API leaves a DuckDB store closed after retiring its instance (above)
+    # before opening it again: a waiting ingest retries every 0.05 s (store/duckdb.py),
+    # so it gets four tries; requests arriving meanwhile wait this long after the
+    # requests in flight are done.
+    api_read_gap_seconds: float = 0.2
+
+    # A publication date later than today (UTC) plus this many days is in the future. One
+    # day covers time zones: a dispatch dated in Auckland or Kiribati (UTC+12..+14) may
+    # carry tomorrow's UTC date.
+    future_published_grace_days: int = 1
+
+    # A dispatch dated in the future (a typo in a dateline's year, a feed with a bad clock):
+    # "warn" keeps it and its date with warning C109; "refuse" skips it with error C109.
+    # Warn by default: the date may be off by a typo only, refusing would lose the
+    # dispatch's events, and the warning names the input to fix. Use "refuse" where
+    # relative dates ("hier") must never resolve against a doubtful date.
+    future_published: str = "warn"
+
+    # HTML elements nested deeper than this are counted per tag instead of being stacked,
+    # so a page of a million nested <div> costs memory for this many only (reading stays
+    # linear in the page size, which max_input_bytes bounds). Article pages nest 10-40
+    # deep; 512 is also where browsers' HTML tree builders stop nesting (Blink).
+    max_html_depth: int = 512
+
     def with_(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed (validated)."""
         unknown = set(changes) - set(self.__dataclass_fields__)

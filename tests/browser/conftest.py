@@ -9,14 +9,11 @@ never a Playwright build. Without it every test here is skipped.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ui_site import HOSTILE, HOSTILE_ID, Site
+from ui_site import HOSTILE, HOSTILE_ID, Site, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags for a headless run in a container: no sandbox (root, no user namespaces), no GPU,
@@ -27,10 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLES = ROOT / "examples" / "dispatches"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-# Seconds to wait for uvicorn to accept connections: it starts in well under a second,
-# the margin is for a loaded CI machine.
-SERVER_START_TIMEOUT_S = 30.0
 
 pytestmark = pytest.mark.browser
 
@@ -90,42 +83,18 @@ def _hostile_event(path: Path) -> str:
     return str(rows[0]["event_id"])
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The real app (``communique.api.app.create_app``) over a freshly coded store, served
     by uvicorn on 127.0.0.1 on a free port, in a daemon thread."""
-    import uvicorn
-
     from communique.api.app import create_app
 
     work = tmp_path_factory.mktemp("ui")
     store = work / "ui.duckdb"
     _build_store(store, work)
     hostile = _hostile_event(store)
-
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(store), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="ui-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield Site(url=f"http://127.0.0.1:{port}", store=store, hostile_event_id=hostile)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(create_app(store)) as url:
+        yield Site(url=url, store=store, hostile_event_id=hostile)
 
 
 @pytest.fixture(scope="session")

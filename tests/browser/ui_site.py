@@ -3,8 +3,18 @@ dispatch (imported by conftest.py and the tests; pytest puts this folder on sys.
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+# Seconds to wait for uvicorn to accept connections: it starts in well under a second,
+# the margin is for a loaded CI machine.
+SERVER_START_TIMEOUT_S = 30.0
 
 # A dispatch whose text and title carry markup: the UI must show it literally.
 HOSTILE_ID = "browser-test-hostile"
@@ -31,3 +41,32 @@ class Site:
     url: str
     store: Path
     hostile_event_id: str
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on 127.0.0.1 on a free port, in a daemon thread; yields
+    its base URL."""
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="ui-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

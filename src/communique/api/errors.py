@@ -5,6 +5,7 @@ read), never a bare 500 for bad input."""
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -36,7 +37,7 @@ class NotFoundError(QueryError):
 
 
 class ReadOnlyError(QueryError):
-    """A write method on a read-only API."""
+    """A method the path does not take: any write but POST /api/ingest."""
 
     code = "C605"
 
@@ -53,11 +54,85 @@ class InternalError(CommuniqueError):
     code = "C699"
 
 
+class ApiError(CommuniqueError):
+    """An error of the write endpoint with its own HTTP status (and headers)."""
+
+    status = 400
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+
+class InvalidBodyError(ApiError):
+    """The body of a write request is not the JSON it must be, or some of its dispatches
+    cannot be read; ``problems`` lists each one (where, code, message, hint)."""
+
+    code = "C603"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str | None = None,
+        hint: str | None = None,
+        problems: list[dict[str, str | None]] | None = None,
+        status: int = 400,
+    ) -> None:
+        super().__init__(message, where=where, hint=hint)
+        self.problems = problems or []
+        self.status = status
+
+
+class WritesDisabledError(ApiError):
+    """A write request to a server started without a write token."""
+
+    code = "C606"
+    status = 403
+
+
+class UnauthorizedError(ApiError):
+    """A write request without the right bearer token."""
+
+    code = "C607"
+    status = 401
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="communique"'}
+
+
+class PayloadTooLargeError(ApiError):
+    """A write request over the size or dispatch-count limit."""
+
+    code = "C608"
+    status = 413
+
+
+class RateLimitedError(ApiError):
+    """Too many requests from one client address; retry after ``retry_after`` seconds."""
+
+    code = "C609"
+    status = 429
+
+    def __init__(
+        self, message: str, *, retry_after: float, where: str | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message, where=where, hint=hint)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(max(1, math.ceil(self.retry_after)))}
+
+
 def error_body(exc: CommuniqueError) -> dict[str, Any]:
-    return {"error": {"code": exc.code, "message": exc.message, "hint": exc.hint}}
+    error: dict[str, Any] = {"code": exc.code, "message": exc.message, "hint": exc.hint}
+    if isinstance(exc, InvalidBodyError) and exc.problems:
+        error["problems"] = exc.problems
+    return {"error": error}
 
 
 def status_of(exc: CommuniqueError) -> int:
+    if isinstance(exc, ApiError):
+        return exc.status
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, ReadOnlyError):
@@ -69,8 +144,11 @@ def status_of(exc: CommuniqueError) -> int:
     return 500
 
 
-def _respond(exc: CommuniqueError) -> JSONResponse:
+def error_response(exc: CommuniqueError) -> JSONResponse:
+    """The coded JSON answer to ``exc``, with its status and headers."""
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, StoreBusyError) else {}
+    if isinstance(exc, ApiError):
+        headers = exc.headers()
     return JSONResponse(error_body(exc), status_code=status_of(exc), headers=headers)
 
 
@@ -88,11 +166,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_communique(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, CommuniqueError)
-        return _respond(exc)
+        return error_response(exc)
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return _respond(
+        return error_response(
             ParameterError(
                 _validation_message(exc),
                 where=_WHERE,
@@ -110,17 +188,18 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         elif exc.status_code == 405:
             error = ReadOnlyError(
-                "method not allowed: this API is read-only",
+                "method not allowed here",
                 where=_WHERE,
-                hint="use GET",
+                hint="reads use GET; the one write is POST /api/ingest, on servers started "
+                "with a write token",
             )
         else:
             error = QueryError(str(exc.detail), where=_WHERE, hint="see /api/openapi.json")
-        return _respond(error)
+        return error_response(error)
 
     async def on_anything(_: Request, exc: Exception) -> JSONResponse:
         _log.exception("internal error", exc_info=exc)
-        return _respond(
+        return error_response(
             InternalError(
                 f"internal error ({type(exc).__name__})",
                 where=_WHERE,

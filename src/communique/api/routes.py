@@ -1,19 +1,31 @@
-"""The read-only endpoints of docs/API_CONTRACT.md. Each parses its parameters into the
+"""The endpoints of docs/API_CONTRACT.md. Each read parses its parameters into the
 library's typed filters, makes one store call and shapes the answer; bad parameters raise
-coded errors that errors.py turns into 4xx answers."""
+coded errors that errors.py turns into 4xx answers. The one write, POST /api/ingest, checks
+its limits and token here and leaves the rest to api/write.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 
 from communique.api.context import ApiContext
-from communique.api.errors import NotFoundError, ReadOnlyError
+from communique.api.errors import (
+    NotFoundError,
+    ParameterError,
+    ReadOnlyError,
+    WritesDisabledError,
+)
+from communique.api.gate import StoreGate
+from communique.api.limits import client_address, read_body
 from communique.api.schemas import (
+    INGEST_REQUEST_BODY,
     ActorsResponse,
     ArticleResponse,
     DyadResponse,
@@ -21,9 +33,17 @@ from communique.api.schemas import (
     EventExplained,
     EventsPage,
     GraphResponse,
+    IngestResponse,
     MapResponse,
     StoriesPage,
     StoryResponse,
+)
+from communique.api.write import (
+    WRITE_TOKEN_ENV,
+    StoreWriter,
+    check_json_type,
+    check_token,
+    parse_dispatches,
 )
 from communique.query import (
     MAX_ARTICLE_ID_CHARS,
@@ -35,6 +55,9 @@ from communique.query import (
     parse_bound,
 )
 from communique.stories import StoryPosition, get_story, story_page
+
+if TYPE_CHECKING:
+    from communique.store.sql import SqlStore
 
 # Rows per page of /api/events: 50 fills a screen of the UI's list; 500 keeps one answer
 # under about a megabyte (a row is 1-2 kB of JSON).
@@ -64,12 +87,48 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
 }
 
-router = APIRouter(prefix="/api", tags=["events"])
+# The one path that writes.
+INGEST_PATH = "/api/ingest"
+
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Bad body or dispatches (C603, problems)."},
+    401: {"model": ErrorResponse, "description": "Missing or wrong bearer token (C607)."},
+    403: {"model": ErrorResponse, "description": "Writes are off: no token configured (C606)."},
+    413: {"model": ErrorResponse, "description": "Body or dispatch count over the limit (C608)."},
+    415: {"model": ErrorResponse, "description": "Body not application/json (C603)."},
+    429: {"model": ErrorResponse, "description": "Rate limit (C609), with Retry-After."},
+    503: {"model": ErrorResponse, "description": "Store busy or missing (C3xx), Retry-After."},
+}
+
+
+async def _no_nul(request: Request) -> None:
+    """Refuse NUL characters in any query or path value: no identifier, key, date or text
+    holds one, and PostgreSQL cannot even compare text with one. (async: it runs on the
+    event loop, without a trip through the thread pool.)"""
+    values = [*request.query_params.values(), *map(str, request.path_params.values())]
+    if any("\x00" in v for v in values):
+        raise ParameterError(
+            "a parameter holds a NUL character",
+            where=_WHERE,
+            hint="remove %00 from the address",
+        )
+
+
+router = APIRouter(prefix="/api", tags=["events"], dependencies=[Depends(_no_nul)])
 
 
 def _context(request: Request) -> ApiContext:
     ctx: ApiContext = request.app.state.communique
     return ctx
+
+
+@contextmanager
+def _reading(request: Request) -> Iterator[SqlStore]:
+    """The store opened read-only for this request, through the app's gate when it has
+    one (a DuckDB store with writes on: api/gate.py)."""
+    gate: StoreGate | None = request.app.state.store_gate
+    with gate.reading() if gate is not None else nullcontext(), _context(request).store() as store:
+        yield store
 
 
 # -- shared parameters --------------------------------------------------------------------
@@ -180,7 +239,7 @@ def list_events(
         after=RowPosition.decode(cursor) if cursor else None,
         limit=limit,
     )
-    with ctx.store() as store:
+    with _reading(request) as store:
         rows, last = store.search_events(search)
     return {"events": rows, "next_cursor": None if last is None else last.encode()}
 
@@ -199,8 +258,7 @@ def get_event(
     `communique explain`."""
     from communique.explain import render_explanation
 
-    ctx = _context(request)
-    with ctx.store() as store:
+    with _reading(request) as store:
         found = store.get_event(event_id)
     if found is None:
         raise NotFoundError(
@@ -268,7 +326,7 @@ def list_stories(
         article_id=article_id,
     )
     after = StoryPosition.decode(cursor) if cursor else None
-    with ctx.store() as store:
+    with _reading(request) as store:
         stories, last = story_page(
             store,
             flt,
@@ -296,7 +354,7 @@ def get_one_story(
 ) -> dict[str, Any]:
     """The story and every mention's evidence, by date."""
     ctx = _context(request)
-    with ctx.store() as store:
+    with _reading(request) as store:
         found = get_story(store, story_id, window_days=ctx.settings.story_window_days)
     if found is None:
         raise NotFoundError(
@@ -326,7 +384,7 @@ def list_actors(
 ) -> dict[str, Any]:
     """Actor keys that take part in stored events, most active first."""
     ctx = _context(request)
-    with ctx.store() as store:
+    with _reading(request) as store:
         counts = store.actor_counts(EventFilter())
     names = ctx.names()
     needle = (q or "").strip().casefold()
@@ -361,7 +419,7 @@ def get_dyad(
     ctx = _context(request)
     flt = _filter(ctx, dyad=(a, b), type=type, since=since, until=until)
     key_a, key_b = a.strip().upper(), b.strip().upper()
-    with ctx.store() as store:
+    with _reading(request) as store:
         found = store.dyad_months(key_a, key_b, flt)
     names = ctx.names()
     return {
@@ -390,7 +448,7 @@ def get_graph(
     weighted by rows, scored like /api/dyads. ``country`` keeps one key's events."""
     ctx = _context(request)
     flt = _filter(ctx, country=country, type=type, since=since, until=until)
-    with ctx.store() as store:
+    with _reading(request) as store:
         counts = store.actor_counts(flt)
         edges = store.graph_edges(flt)
     names = ctx.names()
@@ -412,7 +470,7 @@ def get_map(
     """Located rows grouped by place, busiest first."""
     ctx = _context(request)
     flt = _filter(ctx, country=country, type=type, since=since, until=until)
-    with ctx.store() as store:
+    with _reading(request) as store:
         points = store.map_points(flt, MAP_MAX_EVENT_IDS)
     return {"points": points}
 
@@ -432,8 +490,7 @@ def get_article(
 ) -> dict[str, Any]:
     """The dispatch's text and, for each row, offsets into it of the evidence sentence
     and the trigger (``text[start:end]``)."""
-    ctx = _context(request)
-    with ctx.store() as store:
+    with _reading(request) as store:
         article = store.get_article(article_id)
         rows = store.article_events(article_id) if article is not None else []
     if article is None:
@@ -497,6 +554,42 @@ def get_basemap(request: Request) -> FileResponse:
     return FileResponse(path, media_type="application/geo+json")
 
 
+# -- writing -----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestResponse,
+    responses=_WRITE_ERRORS,
+    summary="Code and store dispatches (needs the server's write token)",
+    tags=["write"],
+    openapi_extra={"requestBody": INGEST_REQUEST_BODY},
+)
+async def ingest(request: Request) -> dict[str, Any]:
+    """Off unless the server was started with a write token (403 C606). Checks, in this
+    order: the client's write rate (429), ``Authorization: Bearer TOKEN`` (401), the
+    content type (415), the body size (413), the number of dispatches (413) and every
+    dispatch (400, listing each problem; nothing is stored). Then codes the dispatches and
+    stores them in one transaction: all or nothing."""
+    writer: StoreWriter | None = request.app.state.writer
+    if writer is None:
+        raise WritesDisabledError(
+            "this server does not take writes: it was started without a write token",
+            where=_WHERE,
+            hint=f"start `communique serve` with {WRITE_TOKEN_ENV} set to a secret of 16+ "
+            "characters, or load dispatches with `communique ingest`",
+        )
+    request.app.state.write_limiter.check(client_address(request), "write requests")
+    check_token(request.headers.get("authorization"), writer.token)
+    check_json_type(request.headers.get("content-type"))
+    settings = writer.settings
+    body = await read_body(request, settings.api_max_request_bytes)
+    dispatches = parse_dispatches(body, settings)
+    ctx = _context(request)
+    result = await run_in_threadpool(writer.ingest, dispatches.articles, ctx.store)
+    return result.to_dict(dispatches.warnings)
+
+
 @router.api_route(
     "/{rest:path}",
     methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
@@ -504,11 +597,19 @@ def get_basemap(request: Request) -> FileResponse:
 )
 def unknown_endpoint(request: Request, rest: str) -> None:
     """Coded answers for paths under /api that name no endpoint (and for writes)."""
-    if request.method != "GET":
+    if f"/api/{rest}" == INGEST_PATH:
         raise ReadOnlyError(
-            f"{request.method} is not allowed: this API is read-only",
+            f"{request.method} is not allowed on {INGEST_PATH}",
             where=_WHERE,
-            hint="use GET",
+            hint="send dispatches with POST",
+        )
+    if request.method != "GET":
+        writes = request.app.state.writer is not None
+        raise ReadOnlyError(
+            f"{request.method} is not allowed on /api/{rest}: "
+            + ("the only write is POST /api/ingest" if writes else "this API is read-only"),
+            where=_WHERE,
+            hint="use GET" + (" (or POST /api/ingest to add dispatches)" if writes else ""),
         )
     raise NotFoundError(
         f"no endpoint /api/{rest}",

@@ -514,3 +514,98 @@ class ArticleResponse(BaseModel):
     )
     article: StoredArticle
     events: list[ArticleEvent]
+
+
+# -- the write endpoint (POST /api/ingest) ----------------------------------------------------
+
+_DISPATCH: dict[str, Any] = {
+    "id": "kabar-2024-11-29-001",
+    "text": "Bichkek, 29 novembre. Le ministre kirghize des Affaires étrangères a rencontré "
+    "vendredi son homologue kazakh pour parler des routes commerciales.",
+    "lang": "fr",
+    "published": "2024-11-29",
+    "url": "https://example.org/depeches/001",
+    "title": "Rencontre des ministres à Bichkek",
+    "source": "Agence Exemple",
+}
+
+
+class Dispatch(BaseModel):
+    """One dispatch, with the fields of a JSONL input line (README, Input formats)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_DISPATCH]})
+    id: str = Field(description="The article id: stored as given; a stored id is skipped.")
+    text: str = Field(description="The dispatch's text (plain text, UTF-8).")
+    lang: str | None = Field(default=None, description="fr or en; null: detected.")
+    published: str | None = Field(
+        default=None, description="Publication date, YYYY-MM-DD (or YYYY-MM)."
+    )
+    url: str | None = None
+    title: str | None = None
+    source: str | None = Field(default=None, description="The outlet (agency) name.")
+
+
+# The request body as the OpenAPI schema shows it (the endpoint reads the body itself, after
+# checking the token and the size, so FastAPI does not declare it from a parameter).
+INGEST_REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["dispatches"],
+                "additionalProperties": False,
+                "properties": {
+                    "dispatches": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": Dispatch.model_json_schema(),
+                        "description": "At most Settings.api_max_dispatches (default "
+                        "100) dispatches, at most Settings.api_max_request_bytes (default "
+                        "2 MB) in all.",
+                    }
+                },
+            },
+            "example": {"dispatches": [_DISPATCH]},
+        }
+    },
+}
+
+
+class IngestedArticle(BaseModel):
+    id: str
+    status: str = Field(
+        description="coded (new, or re-coded by another coder version), skipped (already "
+        "stored by this coder version) or duplicate (a near-copy linked to original_id)."
+    )
+    original_id: str | None = None
+
+
+class InputNote(BaseModel):
+    where: str = Field(description="dispatches[INDEX]")
+    message: str
+
+
+class IngestResponse(BaseModel):
+    """What one POST /api/ingest stored (one transaction)."""
+
+    model_config = _examples(
+        {
+            "received": 1,
+            "articles_added": 1,
+            "articles_skipped": 0,
+            "duplicates": 0,
+            "events_added": 1,
+            "coder_version": "0.1.0+abc123",
+            "articles": [{"id": _DISPATCH["id"], "status": "coded", "original_id": None}],
+            "warnings": [],
+        }
+    )
+    received: int
+    articles_added: int
+    articles_skipped: int
+    duplicates: int
+    events_added: int = Field(description="Event rows stored (dyadic rows).")
+    coder_version: str
+    articles: list[IngestedArticle] = Field(description="One entry per dispatch, in order.")
+    warnings: list[InputNote] = Field(description="Dispatches coded with a warning.")

@@ -25,11 +25,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique.engines.driver import IngestReport, drive
+from communique.engines.driver import IngestReport, drive, open_for_ingest
 from communique.errors import CommuniqueError, SettingsError
 from communique.model import Article, CodedArticle
 from communique.settings import Settings
-from communique.store import open_store
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -298,7 +297,9 @@ def run_ingest_dask(
             where="engines/dask.py",
             hint="pass --workers 1 or more",
         )
-    with open_store(settings.store_path) as store:  # a bad store fails before the cluster
+    # a bad store fails before the cluster starts; the driver holds it only for its store
+    # operations, not while the cluster codes
+    with open_for_ingest(settings) as store:
         if coder is None:
             from communique.pipeline import Coder
 

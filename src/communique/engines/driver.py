@@ -19,13 +19,22 @@ One run, in input order:
 With several batches in flight, batch k+1 is selected before batch k is written: an
 ``InFlight`` index of the selections not written yet lets ``select_new`` skip their ids
 and link copies of their articles, so every engine and worker count stores the same rows.
+
+Holding the store. DuckDB lets no other process open a file that a writer holds, not
+even to read. So the driver holds the store only for its store operations, each of which
+ends with ``store.release()`` (DuckDB: close the file; the next operation reopens it,
+waiting up to ``Settings.store_lock_wait_seconds`` for readers to let go; PostgreSQL: a
+no-op): the opening (``open_for_ingest``), each chunk of the signature backfill, each
+lookup of input stamps, each batch's selection and each batch's write. Reading the inputs
+and coding (seconds a batch) happen with the file released, so a reader (the HTTP API, an
+export) waits at most for one such operation (~0.1 s for a 256-article batch).
 """
 
 from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +50,7 @@ if TYPE_CHECKING:
     from communique.ingest.neardup import InFlight, MinHasher, Selection
     from communique.ingest.readers import InputWarning
     from communique.store.base import DuplicateLink, InputStamp, SignatureRecord, WriteReport
+    from communique.store.sql import SqlStore
 
 # Articles coded and written per store transaction. One batch is what an interrupted run
 # loses (it is rolled back and redone on the next run), and what memory holds at once;
@@ -49,6 +59,10 @@ if TYPE_CHECKING:
 # loses seconds, not minutes. A multiple of Settings.batch_size (64) keeps nlp.pipe batches
 # full. It is also the unit of near-duplicate selection (4 store lookups a batch).
 INGEST_BATCH_SIZE = 256
+
+# What a PostgreSQL URL looks like once Path() collapsed its "//": handed to
+# store.open_store, which refuses it with a message that masks the password.
+_COLLAPSED_URL_PREFIXES = ("postgresql:/", "postgres:/")
 
 
 class ChunkCoder(Protocol):
@@ -64,8 +78,11 @@ class ChunkCoder(Protocol):
 
 class IngestStore(DuplicateIndex, InputIndex, Protocol):
     """What the driver needs from a store: the near-duplicate and input-stamp lookups,
-    the signature backfill (``neardup.SignatureBackfill``), and a write that stores
-    signatures, links and stamps in the batch's transaction."""
+    the signature backfill (``neardup.SignatureBackfill``), a write that stores
+    signatures, links and stamps in the batch's transaction, and ``release`` (let other
+    processes at the store until the next call)."""
+
+    def release(self) -> None: ...
 
     def unsigned_articles(self, scheme: str, after: str, limit: int) -> list[tuple[str, str]]: ...
 
@@ -201,14 +218,15 @@ class _Run:
         from communique.ingest.neardup import select_new
 
         for articles, stamps in self.batches(paths):
-            selection = select_new(
-                articles,
-                self.store,
-                settings=self.settings,
-                coder_version=self.coder_version,
-                hasher=self.hasher,
-                in_flight=self.in_flight,
-            )
+            with self.held() as store:  # one store operation: the batch's 4 lookups
+                selection = select_new(
+                    articles,
+                    store,
+                    settings=self.settings,
+                    coder_version=self.coder_version,
+                    hasher=self.hasher,
+                    in_flight=self.in_flight,
+                )
             self.in_flight.hold(selection)
             parts = _cut(selection.to_code, self.chunk_size)
             if not parts and not self.queue:  # nothing to code and nothing before it
@@ -222,6 +240,14 @@ class _Run:
 
     # -- writing -------------------------------------------------------------------------
 
+    @contextmanager
+    def held(self) -> Iterator[IngestStore]:
+        """The store for one store operation, released when it ends (even by an error)."""
+        try:
+            yield self.store
+        finally:
+            self.store.release()
+
     def received(self, coded: list[CodedArticle], batch: _Batch) -> None:
         batch.coded.extend(coded)
         batch.received += 1
@@ -232,13 +258,14 @@ class _Run:
         while self.queue and self.queue[0].received >= self.queue[0].parts:
             batch = self.queue.popleft()
             sel = batch.selection
-            report = self.store.write(
-                batch.coded,
-                self.coder_version,
-                signatures=sel.signatures,
-                duplicates=sel.duplicates,
-                inputs=batch.inputs,
-            )
+            with self.held() as store:
+                report = store.write(
+                    batch.coded,
+                    self.coder_version,
+                    signatures=sel.signatures,
+                    duplicates=sel.duplicates,
+                    inputs=batch.inputs,
+                )
             self.in_flight.release(sel)
             c = self.counts
             c.update(
@@ -265,6 +292,32 @@ class _Run:
         )
 
 
+class _ReleasedAfterEachCall:
+    """The store as the input ledger and the signature backfill see it: each of their
+    calls is one store operation, released when it returns (they compute between calls)."""
+
+    def __init__(self, store: IngestStore) -> None:
+        self._store = store
+
+    def input_stamps(self, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
+        try:
+            return self._store.input_stamps(paths)
+        finally:
+            self._store.release()
+
+    def unsigned_articles(self, scheme: str, after: str, limit: int) -> list[tuple[str, str]]:
+        try:
+            return self._store.unsigned_articles(scheme, after, limit)
+        finally:
+            self._store.release()
+
+    def write_signatures(self, signatures: Sequence[SignatureRecord]) -> None:
+        try:
+            self._store.write_signatures(signatures)
+        finally:
+            self._store.release()
+
+
 def _cut(articles: list[Article], size: int | None) -> list[list[Article]]:
     """``articles`` in chunks of ``size`` (None: one chunk); no chunk when empty."""
     if not articles:
@@ -272,6 +325,29 @@ def _cut(articles: list[Article], size: int | None) -> list[list[Article]]:
     if size is None:
         return [articles]
     return [articles[start : start + size] for start in range(0, len(articles), size)]
+
+
+def open_for_ingest(settings: Settings) -> SqlStore:
+    """The store of ``settings`` opened for an ingest (created and migrated, so that a
+    bad or locked store fails before any model loads), then released until the driver's
+    first store operation. A DuckDB store waits up to ``settings.store_lock_wait_seconds``
+    for other processes to let go of its file, opening and reopening. Raises StoreError.
+    """
+    from communique.store import is_store_url, open_store
+
+    target = settings.store_path
+    if is_store_url(target) or str(target).startswith(_COLLAPSED_URL_PREFIXES):
+        store = open_store(target)  # PostgreSQL, or a mangled URL that open_store refuses
+    else:
+        from communique.store.duckdb import open_store as open_duckdb
+
+        store = open_duckdb(target, lock_wait=settings.store_lock_wait_seconds)
+    try:
+        store.release()
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def drive(
@@ -300,15 +376,17 @@ def drive(
     from communique.ingest.incremental import InputLedger
     from communique.ingest.neardup import MinHasher, backfill_signatures
 
+    store.release()  # whatever opened it may have held it since
+    brief = _ReleasedAfterEachCall(store)
     hasher = MinHasher.from_settings(settings) if settings.detect_near_duplicates else None
-    backfill_signatures(store, settings, hasher=hasher)
+    backfill_signatures(brief, settings, hasher=hasher)
 
     def read_file(file: Path) -> Iterable[Article | InputProblem]:
         return read_paths([file], settings=settings, published=published, lang=lang)
 
     run = _Run(
         store,
-        InputLedger(store, coder_version),
+        InputLedger(brief, coder_version),
         settings=settings,
         coder_version=coder_version,
         hasher=hasher,

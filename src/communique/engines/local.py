@@ -3,6 +3,8 @@ process (``workers=1``) or in a pool of worker processes.
 
 The driver is the store's single writer. Inputs are streamed: memory holds one batch
 (plus, with ``workers > 1``, a bounded number of chunks in flight in worker processes).
+The store's file is held only for the driver's store operations, never while coding
+(engines/driver.py), so readers in other processes get in between batches.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from communique.engines.driver import (
     IngestReport,
     InProcessPool,
     drive,
+    open_for_ingest,
 )
 from communique.errors import SettingsError
 from communique.model import Article, CodedArticle
 from communique.settings import Settings
-from communique.store import open_store
 
 __all__ = ["INGEST_BATCH_SIZE", "CodingPool", "IngestReport", "default_coder", "run_ingest"]
 
@@ -169,8 +171,10 @@ def run_ingest(
     of coded articles are linked instead of coded (engines/driver.py); the report counts
     both.
 
-    The store is opened first (a locked or invalid store fails before any model loads).
-    Batches already written stay written if a later one fails; re-running skips them.
+    The store is opened first (an invalid store, or one another process holds for more
+    than ``settings.store_lock_wait_seconds``, fails before any model loads), then held
+    only while the driver reads or writes it. Batches already written stay written if a
+    later one fails or the process is killed; re-running skips them.
     """
     if workers < 1:
         raise SettingsError(
@@ -183,7 +187,7 @@ def run_ingest(
         )
     factory = coder_factory or default_coder
 
-    with open_store(settings.store_path) as store:
+    with open_for_ingest(settings) as store:
         if coder is None:
             # with workers > 1 this driver-side coder only tells the version: Coder loads
             # its models lazily, on the first article it codes

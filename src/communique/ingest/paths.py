@@ -4,11 +4,14 @@ Folders are walked depth-first, entries sorted by name (code-point order), so a 
 always reads in the same order on every machine. Hidden entries (names starting with
 ".") and files of other formats are skipped silently in folders; a file named explicitly
 must be of a supported format. Symbolic links to folders are not followed (no cycles).
+Only regular files are read: a named pipe, a device or a loop of symbolic links named
+explicitly is an InputProblem, and never blocks (ingest/files.py).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -16,6 +19,7 @@ from types import MappingProxyType
 
 from communique.errors import InputError, UnknownLanguageError, UnsupportedFormatError
 from communique.ingest.decode import check_size
+from communique.ingest.files import open_regular, unreadable
 from communique.ingest.readers import (
     InputProblem,
     checked_lang_argument,
@@ -60,14 +64,20 @@ def walk(folder: Path) -> Iterator[Path | InputProblem]:
             continue
         elif entry.is_dir(follow_symlinks=False):
             to_list = entry.path
-        elif entry.is_file():
-            yield Path(entry.path)
+        else:
+            try:
+                is_file = entry.is_file()  # follows a link: a loop of links raises
+            except OSError as exc:
+                yield InputProblem(entry.path, _unreadable(Path(entry.path), exc))
+                continue
+            if is_file:
+                yield Path(entry.path)
 
 
 def _read_bytes(path: Path, settings: Settings) -> bytes:
-    """The file's bytes, refusing before reading when it is too large."""
-    check_size(path.stat().st_size, origin=str(path), settings=settings)
-    with open(path, "rb") as stream:
+    """The bytes of a regular file, refusing before reading when it is too large."""
+    with open_regular(path, origin=str(path)) as stream:
+        check_size(os.fstat(stream.fileno()).st_size, origin=str(path), settings=settings)
         data = stream.read(settings.max_input_bytes + 1)
     check_size(len(data), origin=str(path), settings=settings)  # it may have grown
     return data
@@ -90,10 +100,20 @@ def _read_one(
 
 
 def _unreadable(path: Path, exc: OSError) -> InputError:
+    return unreadable(str(path), exc)
+
+
+def _missing(path: Path) -> InputError:
+    if path.is_symlink():
+        return InputError(
+            "a symbolic link to a missing file",
+            where=str(path),
+            hint="point the link at an existing file",
+        )
     return InputError(
-        f"cannot read: {exc.strerror or exc}",
+        "no such file or folder",
         where=str(path),
-        hint="check that the path exists and is readable",
+        hint="check the path (and the current directory)",
     )
 
 
@@ -121,20 +141,12 @@ def read_paths(
     for given in paths:
         path = Path(given)
         try:
-            is_dir = path.is_dir()
-            exists = is_dir or path.exists()
-        except OSError as exc:
-            yield InputProblem(str(path), _unreadable(path, exc))
+            is_dir = stat.S_ISDIR(path.stat().st_mode)
+        except FileNotFoundError:
+            yield InputProblem(str(path), _missing(path))
             continue
-        if not exists:
-            yield InputProblem(
-                str(path),
-                InputError(
-                    "no such file or folder",
-                    where=str(path),
-                    hint="check the path (and the current directory)",
-                ),
-            )
+        except OSError as exc:  # a loop of symbolic links, a path through a file...
+            yield InputProblem(str(path), _unreadable(path, exc))
             continue
         if not is_dir:
             fmt = input_format(path)

@@ -11,10 +11,11 @@ the dateline's date when it has a year. "YYYY-MM" metadata gives ``published_mon
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -27,11 +28,21 @@ from communique.errors import (
     EmptyInputError,
     EncodingError,
     InputError,
+    MarkupLimitWarning,
     OversizedInputError,
     RecordError,
     UnknownLanguageError,
 )
+from communique.ingest.checks import (
+    checked_id,
+    checked_url,
+    future_warning,
+    impossible_date_warning,
+    long_text_warning,
+    one_line,
+)
 from communique.ingest.decode import decode_bytes
+from communique.ingest.files import open_regular
 from communique.ingest.langid import (
     AUTO,
     MIN_CANDIDATE_COVERAGE,
@@ -94,6 +105,8 @@ def parse_published(value: str) -> tuple[date | None, str | None]:
     if match["d"] is None:
         if not 1 <= month <= 12:
             raise ValueError(f"{value!r}: there is no month {month}")
+        if year < date.min.year:
+            raise ValueError(f"{value!r}: there is no year 0")
         return None, f"{year:04d}-{month:02d}"
     try:
         return date(year, month, int(match["d"])), None
@@ -199,13 +212,19 @@ def article_from_text(
     published_month: str | None = None,
     meta: Mapping[str, str] | None = None,
     vocab: HeaderVocabulary | None = None,
+    warnings: Sequence[CommuniqueError] = (),
 ) -> Article:
     """Build an Article from decoded text: normalise, parse the header, identify the
     language (``lang`` None or "auto" detects), settle the publication date.
 
     ``id`` None gives ``content_id`` of the normalised text. ``published`` (a caller's
     explicit date) wins over ``published_month`` (metadata), which wins over the
-    dateline. Raises EmptyInputError, OversizedInputError or UnknownLanguageError.
+    dateline. Title and source are normalised to one line; a url with a scheme other
+    than http(s) is left out. ``warnings`` (the reader's: decoding, markup) go into
+    ``Article.warnings`` with those found here (url, impossible dateline date,
+    publication date in the future, mixed languages). Raises EmptyInputError,
+    OversizedInputError, UnknownLanguageError, RecordError (a bad ``id``) or
+    FutureDateError (with ``Settings.future_published`` "refuse").
     """
     # Characters, a lower bound on the bytes: readers have checked the bytes already.
     if len(text) > settings.max_input_bytes:
@@ -215,6 +234,8 @@ def article_from_text(
             where=origin,
             hint="split it into one dispatch per record, or raise max_input_bytes",
         )
+    if id is not None:
+        id = checked_id(id, origin)
     normalised = normalize_text(text)
     if not normalised:
         raise EmptyInputError(
@@ -222,9 +243,11 @@ def article_from_text(
             where=origin,
             hint="give the dispatch some text",
         )
-    info: dict[str, str] = dict(meta or {})
+    # metadata values may come from the input (an HTML page's lang attribute, unreadable
+    # dates): one line each, without control characters (PostgreSQL's JSON refuses NUL)
+    info = {key: one_line(value) or "" for key, value in (meta or {}).items()}
     header = parse_header(normalised, vocab)
-    code, warnings = _resolve_lang(normalised, lang, origin, settings, info)
+    code, language_warnings = _resolve_lang(normalised, lang, origin, settings, info)
     if code not in settings.models:
         # detected or declared in a language the coder has no model for: skip this input,
         # not the run
@@ -247,22 +270,28 @@ def article_from_text(
     elif published_month is None and header.dateline_month is not None:
         published_month = header.dateline_month
         info["published_from"] = "dateline"
+    notes = [w.render() for w in warnings]
+    safe_url = checked_url(url, notes)
+    notes.append(long_text_warning(normalised, header, settings) or "")
+    notes.append(impossible_date_warning(header) or "")
+    how = info.get("published_from", "metadata")
+    notes.append(future_warning(published, published_month, how, origin, settings) or "")
     return Article(
         id=id if id is not None else content_id(normalised),
         text=normalised,
         lang=code,
         published=published,
         published_month=published_month,
-        url=url,
-        title=title,
-        source=source,
+        url=safe_url,
+        title=one_line(title),
+        source=one_line(source),
         origin=origin,
         rubric=header.rubric,
         headline=header.headline,
         dateline=header.dateline,
         body_start=header.body_start,
         meta=info,
-        warnings=warnings,
+        warnings=(*(n for n in notes if n), *language_warnings),
     )
 
 
@@ -284,6 +313,7 @@ def read_text(
         published=published,
         lang=lang,
         meta={"format": "text", "encoding": decoded.encoding},
+        warnings=decoded.warnings,
     )
 
 
@@ -329,17 +359,24 @@ _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", r
 _CHARSET_SCAN_BYTES = 2048
 _WHITESPACE = re.compile(r"\s+")
 _MARKED_SECTION = re.compile(r"<!\[[^>]*>")
+# The roles an open element may take (see _PageParser).
+_ROLES = ("drop", "article", "page", "")
 
 
 class _PageParser(HTMLParser):
-    """One pass, no recursion: a stack of open elements and counters, so that deeply
-    nested or badly closed markup costs memory linear in its size and nothing more."""
+    """One pass, no recursion: a stack of open elements and counters. Elements opened
+    when ``max_depth`` are already open are counted per tag and role instead of stacked
+    (an end tag closes the deepest of its kind first), so memory stays bounded however
+    deep the markup, and time linear in its size."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int) -> None:
         super().__init__(convert_charrefs=True)
         # Open elements, each with the role it took when it opened: "drop", "article",
         # "page" (a <p>/<h1>-<h3> outside dropped content) or "" (none).
         self._stack: list[tuple[str, str]] = []
+        self._max_depth = max_depth
+        self._deep: Counter[tuple[str, str]] = Counter()  # open beyond max_depth
+        self.flattened = 0  # elements opened beyond max_depth
         self._open: Counter[str] = Counter()
         self._depth: Counter[str] = Counter()  # open elements per role
         self._article_line: list[str] = []
@@ -407,8 +444,12 @@ class _PageParser(HTMLParser):
         if tag in _VOID_TAGS:
             return
         role = self._role(tag)
-        self._stack.append((tag, role))
-        self._open[tag] += 1
+        if len(self._stack) < self._max_depth:
+            self._stack.append((tag, role))
+            self._open[tag] += 1
+        else:
+            self._deep[tag, role] += 1
+            self.flattened += 1
         self._depth[role] += 1
         if role == "article" and self._depth["article"] == 1:
             self.articles.append([])
@@ -418,6 +459,12 @@ class _PageParser(HTMLParser):
             self._jsonld = []
 
     def handle_endtag(self, tag: str) -> None:
+        for role in _ROLES:  # elements beyond max_depth are the innermost
+            if self._deep[tag, role]:
+                self._deep[tag, role] -= 1
+                self._depth[role] -= 1
+                self._close(tag)
+                return
         if self._open[tag]:  # else a stray end tag: ignore it
             self._pop_until(tag)
 
@@ -455,6 +502,11 @@ class _PageParser(HTMLParser):
 
     def close(self) -> None:
         super().close()
+        for (tag, role), count in self._deep.items():
+            self._depth[role] -= count
+            if count:
+                self._close(tag)
+        self._deep.clear()
         self._pop_until(None)
         self._break_line()
 
@@ -496,7 +548,7 @@ def _jsonld_date(raw: str) -> str | None:
     """First "datePublished" string in a JSON-LD block, searched without recursion."""
     try:
         todo: list[Any] = [json.loads(raw)]
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         return None
     while todo:
         node = todo.pop(0)
@@ -544,7 +596,7 @@ def read_html(
     """One HTML page: title, metadata dates, canonical URL, and the main text (the largest
     ``<article>``, else the ``<p>`` and ``<h1>``-``<h3>`` blocks). Raises InputError."""
     decoded = decode_bytes(data, origin=origin, settings=settings, declared=_declared_charset(data))
-    page = _PageParser()
+    page = _PageParser(settings.max_html_depth)
     try:
         page.feed(_defuse(decoded.text))
         page.close()
@@ -570,6 +622,16 @@ def read_html(
     if published is None and (page_date or page_month):
         meta["published_from"] = "metadata"
     title = _WHITESPACE.sub(" ", " ".join(page.title_parts)).strip() or page.meta.get("og:title")
+    warnings: list[CommuniqueError] = list(decoded.warnings)
+    if page.flattened:
+        warnings.append(
+            MarkupLimitWarning(
+                f"{page.flattened:,} element(s) nested deeper than max_html_depth "
+                f"({settings.max_html_depth}) were read without their nesting",
+                hint="check that the file is an article page; raise max_html_depth for "
+                "pages nested that deep on purpose",
+            )
+        )
     return article_from_text(
         text,
         id=None,
@@ -582,6 +644,7 @@ def read_html(
         source=page.meta.get("og:site_name"),
         published_month=page_month,
         meta=meta,
+        warnings=warnings,
     )
 
 
@@ -668,6 +731,58 @@ def _record_article(
         return InputProblem(where, exc)
 
 
+def _jsonl_record(raw: bytes, where: str) -> dict[str, Any] | InputProblem:
+    """One non-blank JSONL line as a JSON object, or its problem."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InputProblem(
+            where,
+            EncodingError(
+                f"the line is not valid UTF-8 (byte {exc.start + 1})",
+                where=where,
+                hint="JSONL files must be UTF-8; convert the file",
+            ),
+        )
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        return _record_error(f"invalid JSON: {exc}", where, _JSONL_HINT)
+    except RecursionError:  # arrays or objects nested thousands deep
+        return _record_error("invalid JSON: nested too deeply", where, _JSONL_HINT)
+    if not isinstance(record, dict):
+        return _record_error(
+            f"expected a JSON object, found {type(record).__name__}", where, _JSONL_HINT
+        )
+    return record
+
+
+def _text_digest(text: Any) -> bytes:
+    """A short digest of a record's text (b"" when it is not a string), kept per id so
+    that a repeated record can be told from a reused id without keeping texts."""
+    if not isinstance(text, str):
+        return b""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _duplicate(
+    record: dict[str, Any], record_id: str, first: tuple[int, bytes], where: str
+) -> InputProblem:
+    line, digest = first
+    if digest and _text_digest(record.get("text")) == digest:
+        return _record_error(
+            f"duplicate id {record_id!r:.60} (first on line {line}): the same record again, "
+            "skipped",
+            where,
+            "remove the repeated line",
+        )
+    return _record_error(
+        f"duplicate id {record_id!r:.60} (first on line {line}) with another text, skipped",
+        where,
+        "give every record its own id",
+    )
+
+
 def iter_jsonl(
     path: str | Path,
     *,
@@ -681,10 +796,15 @@ def iter_jsonl(
     unread. Never holds more than one line in memory, plus the set of ids seen."""
     given_lang = checked_lang_argument(lang)
     name = str(path)
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, bytes]] = {}  # id -> first line, digest of its text
     records = 0
     try:
-        with open(path, "rb") as stream:
+        opened = open_regular(path, origin=name)  # a FIFO would block: refused
+    except InputError as exc:
+        yield InputProblem(name, exc)
+        return
+    try:
+        with opened as stream:
             head = stream.read(_CHARSET_SCAN_BYTES)
             if b"\x00" in head:
                 yield InputProblem(
@@ -715,40 +835,16 @@ def iter_jsonl(
                 if not raw.strip():
                     continue
                 records += 1
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    yield InputProblem(
-                        where,
-                        EncodingError(
-                            f"the line is not valid UTF-8 (byte {exc.start + 1})",
-                            where=where,
-                            hint="JSONL files must be UTF-8; convert the file",
-                        ),
-                    )
-                    continue
-                try:
-                    record = json.loads(line)
-                except ValueError as exc:
-                    yield _record_error(f"invalid JSON: {exc}", where, _JSONL_HINT)
-                    continue
-                if not isinstance(record, dict):
-                    yield _record_error(
-                        f"expected a JSON object, found {type(record).__name__}",
-                        where,
-                        _JSONL_HINT,
-                    )
+                record = _jsonl_record(raw, where)
+                if isinstance(record, InputProblem):
+                    yield record
                     continue
                 record_id = record.get("id")
                 if isinstance(record_id, str) and record_id in seen:
-                    yield _record_error(
-                        f"duplicate id {record_id!r} (first on line {seen[record_id]})",
-                        where,
-                        "give every record its own id",
-                    )
+                    yield _duplicate(record, record_id, seen[record_id], where)
                     continue
                 if isinstance(record_id, str):
-                    seen[record_id] = lineno
+                    seen[record_id] = (lineno, _text_digest(record.get("text")))
                 yield _record_article(
                     record, where, settings=settings, published=published, lang=given_lang
                 )

@@ -67,6 +67,14 @@ MAX_DATE_LEADING_WORDS = 1
 MAX_UNPARSED_DATE_WORDS = 3
 # Two-digit years in numeric datelines ("14/05/24"): wire copy in scope is from 2000 on.
 TWO_DIGIT_YEAR_BASE = 2000
+# A number of 4 to this many digits after a day or month is read as a year, so that a
+# mistyped "12 mars 20244" is recognised as an impossible date, not as some other text.
+MAX_YEAR_DIGITS = 6
+# Years a calendar date can have (datetime.date's range): year 0 or 99999 is impossible.
+_YEARS = range(date.min.year, date.max.year + 1)
+# Days in each month of a leap year: the largest day number possible when the year is
+# not given ("30 février" is impossible in any year, "29 février" is not).
+_MAX_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 _SENTENCE_END = ".;:,"
 _DASH = re.compile(r"--|[-–—]")
@@ -79,6 +87,7 @@ _DATE_TOKEN = re.compile(
     r"|(?P<word>[^\W\d_]+\.?)"
 )
 _PLACE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_YEAR_NUMBER = re.compile(rf"\d{{4,{MAX_YEAR_DIGITS}}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +102,9 @@ class HeaderVocabulary:
 @dataclass(frozen=True, slots=True)
 class Header:
     """What ``parse_header`` found. ``dateline_date`` is set only for a full, valid date
-    with its year; ``dateline_month`` ("YYYY-MM") when the dateline gives month and year."""
+    with its year; ``dateline_month`` ("YYYY-MM") when the dateline gives month and year;
+    ``dateline_date_impossible`` when its date names no real day ("31 février",
+    "2024-13-45", year 0)."""
 
     rubric: TextSpan | None = None
     headline: TextSpan | None = None
@@ -101,6 +112,7 @@ class Header:
     body_start: int = 0
     dateline_date: date | None = None
     dateline_month: str | None = None
+    dateline_date_impossible: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +121,7 @@ class _DateMatch:
     end: int
     value: date | None
     month: str | None
+    impossible: bool = False
 
 
 def fold(word: str) -> str:
@@ -281,6 +294,17 @@ def _safe_date(year: int | None, month: int | None, day: int | None) -> date | N
         return None
 
 
+def _impossible(year: int | None, month: int | None, day: int | None) -> bool:
+    """True when the parts that are given name no real day."""
+    if (month is not None and not 1 <= month <= 12) or (year is not None and year not in _YEARS):
+        return True
+    if month is None or day is None:
+        return False
+    if year is None:
+        return not 1 <= day <= _MAX_DAYS[month - 1]
+    return _safe_date(year, month, day) is None
+
+
 def _match_date(text: str, start: int, end: int, vocab: HeaderVocabulary) -> _DateMatch | None:
     """The date inside ``text[start:end]``, a dateline's date segment."""
     tokens = list(_DATE_TOKEN.finditer(text, start, end))
@@ -304,7 +328,7 @@ def _match_date(text: str, start: int, end: int, vocab: HeaderVocabulary) -> _Da
                     year = _year(tok.group("num3"))
         elif tok.group("digits"):
             digits = tok.group("digits")
-            if len(digits) == 4 and not tok.group("suffix") and year is None:
+            if 4 <= len(digits) <= MAX_YEAR_DIGITS and not tok.group("suffix") and year is None:
                 kind, year = "year", int(digits)
             elif len(digits) <= 2 and 1 <= int(digits) <= 31 and day is None:
                 kind, day = "day", int(digits)
@@ -326,11 +350,12 @@ def _match_date(text: str, start: int, end: int, vocab: HeaderVocabulary) -> _Da
             first_date = index
     if first_date is None or (day is None and month is None and not weekday):
         return _unparsed_date(text, start, end, tokens)
-    value = _safe_date(year, month, day)
+    impossible = _impossible(year, month, day)
+    value = None if impossible else _safe_date(year, month, day)
     month_text = None
-    if day is None and year is not None and month is not None and 1 <= month <= 12:
+    if day is None and year is not None and month is not None and not impossible:
         month_text = f"{year:04d}-{month:02d}"
-    return _DateMatch(tokens[first_date].start(), tokens[-1].end(), value, month_text)
+    return _DateMatch(tokens[first_date].start(), tokens[-1].end(), value, month_text, impossible)
 
 
 def _unparsed_date(
@@ -386,7 +411,7 @@ def _parse_fields(
             agency = vocab.agencies[fold(stop.group(1))]
             end = _strip_span(text, start, stop.start())[1]
     parts = _split_commas(text, start, end)
-    if len(parts) > 1 and re.fullmatch(r"\d{4}", text[slice(*parts[-1])]):
+    if len(parts) > 1 and _YEAR_NUMBER.fullmatch(text[slice(*parts[-1])]):
         # "May 3, 2024": the year after a comma belongs to the date.
         parts[-2:] = [(parts[-2][0], parts[-1][1])]
     if agency is None and len(parts) >= 2:
@@ -557,6 +582,7 @@ def _header(
         body_start=body_start,
         dateline_date=None if date_found is None else date_found.value,
         dateline_month=None if date_found is None else date_found.month,
+        dateline_date_impossible=date_found is not None and date_found.impossible,
     )
 
 

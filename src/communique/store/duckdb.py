@@ -4,10 +4,18 @@ Bulk loads go through pyarrow tables (DuckDB's ``executemany`` is ~400x slower: 
 in 80 s against 0.2 s). Every ``write`` is one transaction. The queries and the store logic
 are shared with the PostgreSQL store (``store/sql.py``); this module connects, loads and
 streams.
+
+DuckDB lets one process open a file for writing and no other process open it meanwhile,
+not even to read. So a store can ``release()`` its file between operations (closing the
+connection, which checkpoints the write-ahead log into the file) and reopens it on the
+next call; an ingest releases it while it codes, so readers (the HTTP API, an export) get
+in between its batches. Opening, and reopening, wait up to ``lock_wait`` seconds for
+another process to let go of the file.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,15 +33,30 @@ DIALECT = "duckdb"
 # Name under which a batch's arrow table is visible to SQL while it is being loaded.
 _STAGING = "_communique_staging"
 
+# Pause between two attempts to open a file another process holds: short against the
+# waits callers allow (Settings.store_lock_wait_seconds; a writer holds the file for
+# ~0.1 s per store batch), long enough that a waiting process does not spin on the lock.
+LOCK_POLL_SECONDS = 0.05
 
-def open_store(path: Path | str, *, read_only: bool = False) -> DuckDBStore:
+
+def open_store(path: Path | str, *, read_only: bool = False, lock_wait: float = 0.0) -> DuckDBStore:
     """Open (creating and migrating when writable) the DuckDB store at ``path``.
 
-    Use it as a context manager. Raises ``StoreError`` when the file is not a DuckDB
-    database, not a communique store, has a newer schema than this code, is locked by
-    another process, or (read-only) does not exist.
+    Use it as a context manager. ``lock_wait``: seconds to wait, opening or reopening
+    after ``release()``, for another process to let go of the file (0: fail at once).
+    Raises ``StoreError`` when the file is not a DuckDB database, not a communique store,
+    has a newer schema than this code, stays locked by another process, or (read-only)
+    does not exist.
     """
-    return DuckDBStore(path, read_only=read_only)
+    return DuckDBStore(path, read_only=read_only, lock_wait=lock_wait)
+
+
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    """Whether opening failed because another process holds the file (DuckDB: 'Could not
+    set lock on file ...: Conflicting lock is held in ...'), not because of a damaged block
+    or another error that waiting would not cure."""
+    text = str(exc).lower()
+    return "could not set lock" in text or "conflicting lock" in text
 
 
 class DuckDBStore(SqlStore):
@@ -41,19 +64,61 @@ class DuckDBStore(SqlStore):
 
     dialect = DIALECT
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, *, read_only: bool = False, lock_wait: float = 0.0
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.lock_wait = lock_wait
         self.where = str(self.path)
-        self._con = self._connect()
+        self._closed = False
+        self._in_transaction = False
+        self._connection: duckdb.DuckDBPyConnection | None = self._connect()
         self._schemas: dict[str, pa.Schema] = {}
         try:
             self._prepare()
         except BaseException:
-            self._con.close()
+            self.close()
             raise
 
     # -- opening -------------------------------------------------------------------------
+
+    @property
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        """The open connection, reopened (waiting up to ``lock_wait``) after a release."""
+        if self._connection is None:
+            if self._closed:
+                raise StoreError(
+                    "the store was closed",
+                    where=self.where,
+                    hint="open it again with open_store(); a closed store is not reopened",
+                )
+            self._connection = self._connect()
+        return self._connection
+
+    def release(self) -> None:
+        """Let go of the file until the next call: close the connection (checkpointing
+        what was written into the file), so that other processes may open the file; the
+        next operation reopens it, waiting up to ``lock_wait`` seconds for them to let go.
+        Not inside a transaction (raises ``StoreError``), nor while a stream of
+        ``arrow_stream`` is being read (it reads through this connection)."""
+        if self._in_transaction:
+            raise StoreError(
+                "cannot release the store in the middle of a transaction",
+                where=self.where,
+                hint="release() between operations (a bug in the caller)",
+            )
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            try:
+                connection.close()
+            except duckdb.Error as exc:  # the checkpoint failed; committed data is in the WAL
+                raise StoreError(
+                    f"could not close the store's file: {exc}",
+                    where=self.where,
+                    hint="check free disk space and permissions; what was committed is kept "
+                    "in the write-ahead log beside the file and read back on the next open",
+                ) from exc
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         if self.read_only and not self.path.exists():
@@ -74,10 +139,14 @@ class DuckDBStore(SqlStore):
                 where=self.where,
                 hint=f"create {self.path.parent} first, or choose another --store",
             )
-        try:
-            return duckdb.connect(str(self.path), read_only=self.read_only)
-        except duckdb.Error as exc:
-            raise self._open_error(exc) from exc
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.Error as exc:
+                if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                    raise self._open_error(exc) from exc
+            time.sleep(LOCK_POLL_SECONDS)
 
     def _open_error(self, exc: duckdb.Error) -> StoreError:
         text = str(exc)
@@ -87,12 +156,14 @@ class DuckDBStore(SqlStore):
                 where=self.where,
                 hint="point --store at a communique store or at a new file name",
             )
-        if "lock" in text.lower():
+        if _is_lock_conflict(exc):
+            waited = f" for {self.lock_wait:g} s" if self.lock_wait > 0 else ""
             return StoreError(
-                "the store is locked by another process (DuckDB allows one writer, and no "
-                f"reader beside it): {text}",
+                f"the store is locked by another process{waited} (DuckDB allows one writer, "
+                f"and no reader beside it): {text}",
                 where=self.where,
-                hint="wait for the other `communique ingest` to finish, or use another --store",
+                hint="wait for the other process (an ingest, or a reader such as an export "
+                "or `communique events`) to finish, or use another --store",
             )
         if "different configuration" in text:
             return StoreError(
@@ -152,7 +223,10 @@ class DuckDBStore(SqlStore):
     # -- context manager -----------------------------------------------------------------
 
     def close(self) -> None:
-        self._con.close()
+        self._closed = True
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.close()
 
     # -- running statements (SqlStore) ---------------------------------------------------
 
@@ -172,13 +246,17 @@ class DuckDBStore(SqlStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._con.begin()
+        con = self._con
+        con.begin()
+        self._in_transaction = True
         try:
             yield
-            self._con.commit()
+            con.commit()
         except BaseException:
-            self._con.rollback()
+            con.rollback()
             raise
+        finally:
+            self._in_transaction = False
 
     # -- writing -------------------------------------------------------------------------
 

@@ -222,6 +222,13 @@ class SqlStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def release(self) -> None:
+        """Let other processes at the store until the next call (an ingest releases it
+        while it codes, so that readers get in between its batches). Not inside a
+        transaction. A database server needs nothing for that (PostgreSQL serves readers
+        beside a writer): a no-op here; the DuckDB store closes its file."""
+        return None
+
     # -- shared --------------------------------------------------------------------------
 
     def __enter__(self) -> Self:

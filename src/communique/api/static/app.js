@@ -4,7 +4,8 @@
  * Safety rule: every string that comes from the store (article text, titles, names,
  * evidence, explain lines) reaches the page through textContent or setAttribute, never
  * through innerHTML or string-built markup. The `el` and `svg` helpers below are the only
- * way this file makes DOM nodes.
+ * way this file makes DOM nodes. The one address from the store that becomes a link (a
+ * dispatch's original URL) must be http(s); any other scheme is shown as text.
  *
  * Routes (location.hash):
  *   #/dyad?a=AZE&b=JPN[&month=2024-11]   dyad timeline and its events
@@ -754,6 +755,21 @@
     return container;
   }
 
+  /** The dispatch's original address: a link when it is an http(s) URL, else text (a
+   * javascript:, data: or vbscript: address is never made a link). */
+  function originalLink(url) {
+    let parsed = null;
+    try {
+      parsed = new URL(url);
+    } catch (_) {
+      parsed = null;
+    }
+    if (parsed && (parsed.protocol === "http:" || parsed.protocol === "https:")) {
+      return el("a", { href: parsed.href, id: "article-url", rel: "noopener noreferrer nofollow" }, url);
+    }
+    return el("span", { id: "article-url" }, url);
+  }
+
   function actorFields(actor) {
     if (!actor) return "—";
     const bits = [actor.country || actor.org || "no key", actor.sector, actor.role].filter(Boolean);
@@ -773,6 +789,7 @@
     root.appendChild(el("h1", null, `${ev.type}${ev.mode ? ` (${ev.mode})` : ""}: ${actorLabel(ev.source)} → ${actorLabel(ev.target)}`));
     root.appendChild(el("p", { class: "article-meta" },
       [art.source, art.published || "date unknown", art.lang].filter(Boolean).join(" · ")));
+    if (art.url) root.appendChild(el("p", { class: "article-meta" }, "Original: ", originalLink(art.url)));
 
     const chars = codePoints(art.text || "");
     const ranges = [];
