@@ -214,13 +214,6 @@ class PostgresStore(SqlStore):
         ).fetchall()
         return {r[0] for r in rows}
 
-    def schema_version(self) -> int:
-        """Highest applied migration; 0 for an empty database (part of MigrationTarget)."""
-        if "schema_version" not in self._table_names():
-            return 0
-        row = self._con.execute("SELECT max(version) FROM schema_version").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
-
     def apply_migration(self, migration: Migration) -> None:
         """Run one migration and record it, in one transaction (part of MigrationTarget).
         Under the write lock; a migration another process applied meanwhile is skipped."""

@@ -203,8 +203,15 @@ class SqlStore(ABC):
         raises (and the exception re-raised)."""
 
     @abstractmethod
+    def _table_names(self) -> set[str]:
+        """The tables of the store's database (DuckDB) or schema (PostgreSQL)."""
+
     def schema_version(self) -> int:
         """Highest applied migration; 0 for an empty database (part of MigrationTarget)."""
+        if "schema_version" not in self._table_names():
+            return 0
+        rows = self._run("SELECT max(version) FROM schema_version", [])
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     @abstractmethod
     def apply_migration(self, migration: Migration) -> None:
