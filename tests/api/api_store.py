@@ -4,6 +4,11 @@ tests beside it and by conftest.py)."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -205,3 +210,35 @@ class AsgiClient:
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", url, **kwargs)
+
+
+@contextmanager
+def held_by_another_process(path: Path) -> Iterator[None]:
+    """The store at ``path`` opened for writing by another process (as an ingest does)
+    for the duration of the block."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys
+                from communique.store import open_store
+                with open_store({str(path)!r}) as store:
+                    print("open", flush=True)
+                    sys.stdin.readline()
+                """
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        yield
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=30)

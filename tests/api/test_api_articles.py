@@ -3,13 +3,10 @@ methods, and a store that is missing or being written."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from api_store import AsgiClient, assert_error, build_store
+from api_store import AsgiClient, assert_error, build_store, held_by_another_process
 
 from communique.api import create_app
 
@@ -120,37 +117,13 @@ def test_missing_store_is_a_coded_503(tmp_path: Path) -> None:
 
 def test_a_store_being_written_answers_503_then_reads_again(tmp_path: Path) -> None:
     path = build_store(tmp_path / "busy.duckdb")
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sys
-                from communique.store import open_store
-                with open_store({str(path)!r}) as store:
-                    print("open", flush=True)
-                    sys.stdin.readline()
-                """
-            ),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_by_another_process(path):
         app = create_app(path)
         app.state.communique.busy_wait = 0.2
         client = AsgiClient(app)
         response = client.get("/api/events")
         assert_error(response, 503, "C301")
         assert response.headers["retry-after"]
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(timeout=30)
     assert client.get("/api/events").status_code == 200
 
 

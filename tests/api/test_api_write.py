@@ -4,16 +4,13 @@ real one), the single-writer model with DuckDB, and `communique serve` with a to
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from api_store import AsgiClient, assert_error, build_store
+from api_store import AsgiClient, assert_error, build_store, held_by_another_process
 from api_writes import TOKEN, FakeCoder, auth, dispatch, post, snapshot, writing_app
 
 from communique.api import create_app
@@ -391,36 +388,12 @@ def test_the_gate_keeps_reads_and_the_write_apart() -> None:
 def test_a_write_while_another_process_writes_is_a_coded_503(store: Path, coder: FakeCoder) -> None:
     app = writing_app(store, coder)
     app.state.writer.busy_wait = 0.2
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sys
-                from communique.store import open_store
-                with open_store({str(store)!r}) as store:
-                    print("open", flush=True)
-                    sys.stdin.readline()
-                """
-            ),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
     client = AsgiClient(app)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_by_another_process(store):
         app.state.communique.busy_wait = 0.2
         response = post(client, [dispatch(1)])
         assert_error(response, 503, "C301")
         assert response.headers["retry-after"]
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(timeout=30)
     assert post(client, [dispatch(1)]).status_code == 200
 
 
