@@ -149,6 +149,10 @@ Until = Annotated[
         max_length=10,
     ),
 ]
+CursorParam = Annotated[
+    str | None,
+    Query(description="next_cursor of the previous page.", max_length=MAX_CURSOR_CHARS),
+]
 TypeParam = Annotated[
     str | None,
     Query(description="PLOVER event type.", examples=["CONSULT"], max_length=20),
@@ -217,10 +221,7 @@ def list_events(
     limit: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description="Rows per page.")
     ] = DEFAULT_PAGE_SIZE,
-    cursor: Annotated[
-        str | None,
-        Query(description="next_cursor of the previous page.", max_length=MAX_CURSOR_CHARS),
-    ] = None,
+    cursor: CursorParam = None,
 ) -> dict[str, Any]:
     """Rows in (date, article, position) order; follow ``next_cursor`` for the next page.
     Paging is by position, so rows stored meanwhile never repeat or shift a page."""
@@ -307,10 +308,7 @@ def list_stories(
     limit: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description="Stories per page.")
     ] = DEFAULT_PAGE_SIZE,
-    cursor: Annotated[
-        str | None,
-        Query(description="next_cursor of the previous page.", max_length=MAX_CURSOR_CHARS),
-    ] = None,
+    cursor: CursorParam = None,
 ) -> dict[str, Any]:
     """Stories by first date, then id; follow ``next_cursor`` for the next page. Filters
     select whole stories: since/until keep those whose period overlaps them. Mentions are
